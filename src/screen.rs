@@ -1,0 +1,381 @@
+//! Screening one post: resolve the account, scan every text field once
+//! (names and school phrases, lexicon, contact details, links), check the
+//! attachments, and apply SPEC's rule table. Pure and synchronous: the CLI,
+//! the gRPC service, the benches and the fuzzers all call [`screen`].
+//!
+//! Screening itself cannot fail: a check that cannot run becomes a
+//! `screening.incomplete` finding, so a post is never approved by accident.
+//! Only a caller's mistake (an unknown school) is an error.
+
+use crate::date::Date;
+use crate::pack::lexicon::Category;
+use crate::post::{AccountKind, Request};
+use crate::report::{Field, Location, Report, Verdict};
+use crate::rules::contact::{self, Contact};
+use crate::rules::link::{self, LinkClass};
+use crate::rules::{Findings, describe_field, quote};
+use crate::snapshot::{SchoolSnapshot, Snapshot, handle_key};
+use crate::text::scan::Phrase;
+use crate::text::{Folded, Squeezed};
+
+/// Why a request could not be screened: the caller's mistake, not the post's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScreenError {
+    /// The school id is not in the pack.
+    #[error("unknown school {0:?}")]
+    UnknownSchool(String),
+}
+
+/// Options that change screening without being part of the request.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The date consents are judged on (expiry).
+    pub today: Date,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            today: Date::today(),
+        }
+    }
+}
+
+/// Whether the account is official, resolving an unspecified kind from the
+/// school's `official_accounts` (not found means personal).
+pub fn is_official(school: &SchoolSnapshot, request: &Request) -> bool {
+    match request.account.kind {
+        AccountKind::Official => true,
+        AccountKind::Personal => false,
+        AccountKind::Unspecified => {
+            let handle = handle_key(&request.account.handle);
+            let platform = request.account.platform.trim().to_lowercase();
+            !handle.is_empty()
+                && school
+                    .official_accounts
+                    .iter()
+                    .any(|(p, h)| *h == handle && (platform.is_empty() || *p == platform))
+        }
+    }
+}
+
+/// Screens one post against its school's policy.
+///
+/// # Errors
+///
+/// [`ScreenError::UnknownSchool`] when the request names a school that is
+/// not in the snapshot.
+pub fn screen(
+    snapshot: &Snapshot,
+    request: &Request,
+    options: Options,
+) -> Result<Report, ScreenError> {
+    let school = snapshot
+        .school(&request.school_id)
+        .ok_or_else(|| ScreenError::UnknownSchool(request.school_id.clone()))?;
+    let official = is_official(school, request);
+    let post = &request.post;
+    let mut out = Findings::new(official);
+    let mut post_state = PostState::default();
+    let has_image = !post.attachments.is_empty();
+
+    let mut fields: Vec<(Field, &str)> = vec![(Field::Text, post.text.as_str())];
+    for (index, a) in post.attachments.iter().enumerate() {
+        fields.push((Field::AltText { index }, a.alt_text.as_str()));
+    }
+    for (index, l) in post.links.iter().enumerate() {
+        fields.push((Field::Link { index }, l.as_str()));
+    }
+    for (field, original) in fields {
+        if original.is_empty() {
+            continue;
+        }
+        screen_field(
+            snapshot,
+            school,
+            options,
+            has_image,
+            field,
+            original,
+            &mut out,
+            &mut post_state,
+        );
+    }
+
+    for (index, attachment) in post.attachments.iter().enumerate() {
+        screen_depicted(school, options, index, attachment, &mut out);
+        let location = Location::Image {
+            attachment: index,
+            bbox: None,
+            tag: None,
+            span: None,
+        };
+        let name = quote(&attachment.filename);
+        if attachment.content.is_empty() {
+            out.add(
+                "screening.incomplete",
+                format!("Image {} ({name}) was sent without its file, so it could not be checked for location data, faces, withdrawn photos or logos.", index + 1),
+                location,
+            );
+        } else {
+            out.add(
+                "screening.incomplete",
+                format!("Image {} ({name}) could not be checked for location data, faces, withdrawn photos or logos: this Gatepost build screens text only.", index + 1),
+                location,
+            );
+        }
+    }
+
+    if !official {
+        if let Some(location) = post_state.first_school_mention.clone() {
+            if !post_state.has_disclaimer {
+                let example = school
+                    .config
+                    .disclaimer_phrases
+                    .first()
+                    .map_or("Views are my own", String::as_str);
+                out.add_with_remedy(
+                    "personal.no_disclaimer",
+                    format!(
+                        "This personal account names the school ({}) without a disclaimer.",
+                        post_state.first_school_quote
+                    ),
+                    Some(format!(
+                        "Add a disclaimer such as {} to the post or the account profile, or share the school's official post instead.",
+                        quote(example)
+                    )),
+                    location,
+                );
+            }
+        }
+    }
+
+    let findings = out.into_vec();
+    Ok(Report {
+        verdict: Verdict::from_findings(&findings),
+        findings,
+        policy_version: snapshot.version.clone(),
+    })
+}
+
+#[derive(Default)]
+struct PostState {
+    first_school_mention: Option<Location>,
+    first_school_quote: String,
+    has_disclaimer: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn screen_field(
+    snapshot: &Snapshot,
+    school: &SchoolSnapshot,
+    options: Options,
+    has_image: bool,
+    field: Field,
+    original: &str,
+    out: &mut Findings,
+    state: &mut PostState,
+) {
+    let folded = Folded::new(original);
+    let span = |start: usize, end: usize| folded.original_range(original, start, end);
+    let at = |(start, end): (usize, usize)| Location::Text { field, start, end };
+    let place = describe_field(field);
+
+    let hits = school.matcher.scan(original, &folded);
+    for name in &hits.names {
+        let pupil = &school.pupils[name.pupil as usize];
+        let range = span(name.start, name.end);
+        let q = quote(&original[range.0..range.1]);
+        if pupil.safeguarding {
+            out.add(
+                "pupil.safeguarding",
+                format!("{place} names {q}, a pupil the school has said must never be identifiable."),
+                at(range),
+            );
+        } else if pupil.may_be_named(options.today) {
+            out.add(
+                "pupil.named",
+                if out.severity("pupil.named") == Some(crate::report::Severity::Info) {
+                    format!("{place} names {q}; the school holds current written consent to name this pupil on its official accounts.")
+                } else {
+                    format!("{place} names {q}, a pupil, on a personal account.")
+                },
+                at(range),
+            );
+        } else {
+            out.add(
+                "pupil.full_name",
+                format!("{place} names {q}, a pupil without current written consent to be named."),
+                at(range),
+            );
+        }
+        if has_image && !pupil.may_be_photographed(options.today) {
+            out.add(
+                "photo.no_consent",
+                format!("The post has an image and {place} names {q}, a pupil without current written consent to be photographed."),
+                at(range),
+            );
+        }
+    }
+    for phrase in &hits.phrases {
+        let range = span(phrase.start, phrase.end);
+        let q = quote(&original[range.0..range.1]);
+        match phrase.phrase {
+            Phrase::SchoolName => {
+                if state.first_school_mention.is_none() && !matches!(field, Field::Link { .. }) {
+                    state.first_school_mention = Some(at(range));
+                    state.first_school_quote = q;
+                }
+            }
+            Phrase::Disclaimer => state.has_disclaimer = true,
+            Phrase::Slogan | Phrase::Hashtag => {
+                let what = if phrase.phrase == Phrase::Slogan {
+                    "slogan"
+                } else {
+                    "hashtag"
+                };
+                out.add(
+                    "brand.slogan",
+                    format!("{place} uses the school's {what} {q} on a personal account."),
+                    at(range),
+                );
+            }
+        }
+    }
+
+    let squeezed = Squeezed::new(&folded);
+    for term in snapshot.lexicon.find(&squeezed) {
+        let entry = &snapshot.lexicon_entries[term.entry as usize];
+        let (fs, fe) = squeezed.folded_range(&folded, term.start, term.end);
+        let range = span(fs, fe);
+        let q = quote(&original[range.0..range.1]);
+        let grade = entry.grade.as_str();
+        let (rule, found) = match entry.category {
+            Category::Discriminatory(c) => (
+                "language.discriminatory",
+                format!(
+                    "{place} contains {q}, a derogatory term about {} ({}).",
+                    c.describe(),
+                    entry.note
+                ),
+            ),
+            Category::Profanity => (
+                "language.profanity",
+                format!("{place} contains {q}, {grade} profanity ({}).", entry.note),
+            ),
+            Category::Insult => (
+                "language.insult",
+                format!("{place} contains {q}, an insult ({}).", entry.note),
+            ),
+            Category::Allow => continue,
+        };
+        out.add(rule, found, at(range));
+    }
+
+    for hit in contact::find(
+        folded.as_str(),
+        &school.phones,
+        &school.config.website_domains,
+        &school.postcodes,
+    ) {
+        let range = span(hit.start, hit.end);
+        let q = quote(&original[range.0..range.1]);
+        let (found, remedy) = match hit.kind {
+            Contact::Mobile => (
+                format!("{place} contains a personal mobile number, {q}."),
+                "Remove the number, or give the school office number instead.",
+            ),
+            Contact::Email => (
+                format!("{place} contains a personal e-mail address, {q}."),
+                "Remove the address, or give the school's own e-mail address instead.",
+            ),
+            Contact::HomeAddress => (
+                format!("{place} contains what looks like a home address, {q}."),
+                "Remove the address; if a location is needed, give the school's address.",
+            ),
+        };
+        out.add_with_remedy("contact.personal", found, Some(remedy.to_string()), at(range));
+    }
+
+    let config = &school.config;
+    let check_link = |url: &str, range: (usize, usize), out: &mut Findings| {
+        let class = link::classify(
+            url,
+            &config.website_domains,
+            &config.allowed_link_domains,
+            &config.blocked_link_domains,
+        );
+        match class {
+            LinkClass::Allowed => {}
+            LinkClass::Blocked(host) => out.add(
+                "link.blocked",
+                format!("{place} links to {host}, a site the school has blocked."),
+                at(range),
+            ),
+            LinkClass::Unlisted(host) => out.add(
+                "link.unlisted",
+                format!("{place} links to {host}, which is neither the school's own site nor on its list of allowed sites."),
+                at(range),
+            ),
+            LinkClass::Unreadable => out.add(
+                "screening.incomplete",
+                format!("{place} could not be read as a web address, so where it leads could not be checked."),
+                at(range),
+            ),
+        }
+    };
+    if let Field::Link { .. } = field {
+        let trimmed_start = original.len() - original.trim_start().len();
+        let range = (trimmed_start, original.trim_end().len().max(trimmed_start));
+        if range.1 > range.0 {
+            check_link(original, range, out);
+        }
+    } else {
+        for url in link::find_urls(folded.as_str()) {
+            let range = span(url.start, url.end);
+            check_link(&original[range.0..range.1], range, out);
+        }
+    }
+}
+
+fn screen_depicted(
+    school: &SchoolSnapshot,
+    options: Options,
+    index: usize,
+    attachment: &crate::post::Attachment,
+    out: &mut Findings,
+) {
+    let location = Location::Image {
+        attachment: index,
+        bbox: None,
+        tag: None,
+        span: None,
+    };
+    for id in &attachment.depicted_pupil_ids {
+        let q = quote(id);
+        let Some(&i) = school.by_id.get(id.trim()) else {
+            out.add_with_remedy(
+                "photo.no_consent",
+                format!("Image {} lists pupil id {q} as shown, but that id is not on the school's roster, so no photo consent can be confirmed.", index + 1),
+                Some("Check the pupil id against the roster; until consent is confirmed, remove the photo or use one where the pupil cannot be identified.".into()),
+                location.clone(),
+            );
+            continue;
+        };
+        let pupil = &school.pupils[i as usize];
+        if pupil.safeguarding {
+            out.add(
+                "pupil.safeguarding",
+                format!("Image {} lists pupil {q} as shown; the school has said this pupil must never be identifiable.", index + 1),
+                location.clone(),
+            );
+        }
+        if !pupil.may_be_photographed(options.today) {
+            out.add(
+                "photo.no_consent",
+                format!("Image {} lists pupil {q} as shown, and the school holds no current written consent to publish their photo.", index + 1),
+                location.clone(),
+            );
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! The lexicon automaton: every term of the built-in and pack lexicons in
+//! its squeezed form, with plural and self-censored (`f*ck`, `f**k`)
+//! variants, searched over [`Squeezed`] text. Shared by all schools of a
+//! snapshot, since lexicons are pack-wide.
+//!
+//! A candidate match must pass three tests: each letter is stretched at
+//! least as much as in the term ("as" is not "ass"), the term's word
+//! boundaries hold (whole word, word start, or anywhere, per its [`Mode`]),
+//! and no allow-list entry ("Scunthorpe", "blue tit") covers it.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::normalize::Folded;
+use super::scan::{BuildError, at_word_end, at_word_start};
+use super::squeeze::Squeezed;
+use crate::pack::lexicon::{Category, Entry, Mode};
+
+#[derive(Debug, Clone)]
+struct Pattern {
+    /// The minimum run for each byte of the pattern (0 for `*`).
+    runs: Vec<u8>,
+    /// Entries this pattern stands for, with the boundary rule to apply.
+    entries: Vec<(u32, Mode)>,
+}
+
+/// A lexicon term found in squeezed text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermHit {
+    /// Index of the entry in the snapshot's lexicon.
+    pub entry: u32,
+    /// Squeezed start offset.
+    pub start: usize,
+    /// Squeezed end offset.
+    pub end: usize,
+}
+
+/// The compiled lexicon.
+#[derive(Debug, Clone)]
+pub struct LexiconMatcher {
+    ac: AhoCorasick,
+    patterns: Vec<Pattern>,
+    allow: Vec<bool>,
+}
+
+/// The self-censored spellings of a one-word term: any inner run of
+/// letters after the first may be starred, as long as two letters still
+/// show (`fuck` → `f*ck`, `fu*k`, `f**k`, `fuc*`, `fu**`).
+fn starred(term: &str) -> Vec<String> {
+    let chars: Vec<char> = term.chars().collect();
+    if chars.len() < 3 || !chars.iter().all(|c| c.is_alphabetic()) {
+        return Vec::new();
+    }
+    let n = chars.len();
+    let mut out = Vec::new();
+    for i in 1..n {
+        for j in i + 1..=n {
+            if n - (j - i) < 2 {
+                continue;
+            }
+            let mut v: String = chars[..i].iter().collect();
+            v.extend(std::iter::repeat_n('*', j - i));
+            v.extend(&chars[j..]);
+            out.push(v);
+        }
+    }
+    out
+}
+
+impl LexiconMatcher {
+    /// Compiles `entries`.
+    ///
+    /// # Errors
+    ///
+    /// When the automaton exceeds aho-corasick's limits.
+    pub fn build(entries: &[Entry]) -> Result<LexiconMatcher, BuildError> {
+        let mut texts: Vec<String> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut allow = Vec::with_capacity(entries.len());
+        for (e, entry) in entries.iter().enumerate() {
+            allow.push(entry.category == Category::Allow);
+            let base = Folded::new(&entry.term).as_str().trim().to_string();
+            let mut forms = vec![base.clone()];
+            if entry.mode == Mode::Word && base.ends_with(|c: char| c.is_alphabetic()) {
+                forms.push(format!("{base}s"));
+                forms.push(format!("{base}es"));
+            }
+            if entry.category != Category::Allow {
+                if base.contains('l') {
+                    let more: Vec<String> = forms.iter().map(|f| f.replace('l', "i")).collect();
+                    forms.extend(more);
+                }
+                forms.extend(starred(&base));
+            }
+            for form in forms {
+                let squeezed = Squeezed::new(&Folded::new(&form));
+                let text = squeezed.as_str().to_string();
+                if text.is_empty() {
+                    continue;
+                }
+                let runs = (0..text.len())
+                    .map(|i| {
+                        if text.as_bytes()[i] == b'*' {
+                            0
+                        } else {
+                            squeezed.run(i)
+                        }
+                    })
+                    .collect();
+                let id = *ids.entry(text.clone()).or_insert_with(|| {
+                    texts.push(text.clone());
+                    patterns.push(Pattern {
+                        runs,
+                        entries: Vec::new(),
+                    });
+                    patterns.len() - 1
+                });
+                let pair = (e as u32, entry.mode);
+                if !patterns[id].entries.contains(&pair) {
+                    patterns[id].entries.push(pair);
+                }
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&texts)
+            .map_err(|e| BuildError::new(e.to_string()))?;
+        Ok(LexiconMatcher {
+            ac,
+            patterns,
+            allow,
+        })
+    }
+
+    /// Finds lexicon terms in squeezed text, allow-listed ones removed.
+    pub fn find(&self, squeezed: &Squeezed) -> Vec<TermHit> {
+        let text = squeezed.as_str();
+        let mut hits = Vec::new();
+        let mut allowed: Vec<(usize, usize)> = Vec::new();
+        for m in self.ac.find_overlapping_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            let pattern = &self.patterns[m.pattern().as_usize()];
+            let stretched = pattern
+                .runs
+                .iter()
+                .enumerate()
+                .all(|(k, &need)| squeezed.run(start + k) >= need);
+            if !stretched {
+                continue;
+            }
+            let word_start = at_word_start(text, start);
+            let word_end = at_word_end(text, end);
+            for &(entry, mode) in &pattern.entries {
+                let ok = match mode {
+                    Mode::Word => word_start && word_end,
+                    Mode::Prefix => word_start,
+                    Mode::Infix => true,
+                };
+                if !ok {
+                    continue;
+                }
+                if self.allow[entry as usize] {
+                    allowed.push((start, end));
+                } else {
+                    hits.push(TermHit { entry, start, end });
+                }
+            }
+        }
+        hits.retain(|h| !allowed.iter().any(|&(s, e)| s <= h.start && h.end <= e));
+        let all = hits.clone();
+        hits.retain(|h| {
+            !all.iter().any(|o| {
+                o.start <= h.start && h.end <= o.end && (o.end - o.start) > (h.end - h.start)
+            })
+        });
+        hits.sort_by_key(|h| (h.start, h.end, h.entry));
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::lexicon::Grade;
+
+    fn entry(term: &str, category: Category) -> Entry {
+        let (term, mode) = if let Some(t) = term.strip_prefix('*').and_then(|t| t.strip_suffix('*')) {
+            (t, Mode::Infix)
+        } else if let Some(t) = term.strip_suffix('*') {
+            (t, Mode::Prefix)
+        } else {
+            (term, Mode::Word)
+        };
+        Entry {
+            term: term.into(),
+            mode,
+            category,
+            grade: Grade::Strong,
+            note: String::new(),
+        }
+    }
+
+    fn found(m: &LexiconMatcher, text: &str) -> Vec<String> {
+        let folded = Folded::new(text);
+        let sq = Squeezed::new(&folded);
+        m.find(&sq)
+            .into_iter()
+            .map(|h| {
+                let (a, b) = sq.folded_range(&folded, h.start, h.end);
+                let (a, b) = folded.original_range(text, a, b);
+                text[a..b].to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_evasions_but_not_innocent_words() {
+        let m = LexiconMatcher::build(&[
+            entry("fuck*", Category::Profanity),
+            entry("*fuck*", Category::Profanity),
+            entry("ass", Category::Profanity),
+            entry("cunt", Category::Profanity),
+            entry("tit", Category::Profanity),
+            entry("blue tit", Category::Allow),
+        ])
+        .unwrap();
+        assert_eq!(found(&m, "f*ck this"), ["f*ck"]);
+        assert_eq!(found(&m, "f**k"), ["f**k"]);
+        assert_eq!(found(&m, "F U C K"), ["F U C K"]);
+        assert_eq!(found(&m, "fuuuuck"), ["fuuuuck"]);
+        assert_eq!(found(&m, "ƒuck"), ["ƒuck"]);
+        assert_eq!(found(&m, "fu\u{200b}ck"), ["fu\u{200b}ck"]);
+        assert_eq!(found(&m, "motherfucker"), ["motherfucker"]);
+        assert_eq!(found(&m, "kick @ss"), ["@ss"]);
+        assert_eq!(found(&m, "asses"), ["asses"]);
+        assert!(found(&m, "as good as").is_empty());
+        assert!(found(&m, "Scunthorpe, assistant, class").is_empty());
+        assert!(found(&m, "We saw a blue tit").is_empty());
+        assert_eq!(found(&m, "you tit"), ["tit"]);
+    }
+}

@@ -1,0 +1,366 @@
+//! One school's automaton: every surface form of its pupils' first and
+//! family names, their run-together full names (`#AmeliaJones`), and the
+//! school's own names, slogans, hashtags and disclaimer phrases, compiled
+//! once per pack load and searched over [`Folded`] text.
+//!
+//! Match semantics: `MatchKind::Standard` with overlapping search, then a
+//! word-boundary filter. Leftmost-longest would be cheaper but drops the
+//! shorter match whenever a longer one fails the boundary test
+//! ("Joanne Marie Smith" must still yield "marie"), so every candidate is
+//! kept and the boundary decides.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::names::{self, NameShape};
+use super::normalize::Folded;
+use crate::pack::{Pupil, SchoolConfig};
+
+/// A school phrase kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phrase {
+    /// The school's name or an alias.
+    SchoolName,
+    /// A slogan or motto.
+    Slogan,
+    /// A school hashtag.
+    Hashtag,
+    /// A disclaimer phrase.
+    Disclaimer,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Payload {
+    /// A first or family name part, by key id.
+    Part(u32),
+    /// A whole name run together; `split` is the byte length of the first
+    /// name in the pattern, for the capitals check.
+    Joined { pupil: u32, split: u32 },
+    Phrase(Phrase),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct PairEntry {
+    pupil: u32,
+    needs_capitals: bool,
+}
+
+/// A pupil's full name found in folded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NameHit {
+    /// Folded start offset.
+    pub start: usize,
+    /// Folded end offset.
+    pub end: usize,
+    /// Index of the pupil in the school's roster.
+    pub pupil: u32,
+}
+
+/// A school phrase found in folded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhraseHit {
+    /// What was found.
+    pub phrase: Phrase,
+    /// Folded start offset.
+    pub start: usize,
+    /// Folded end offset.
+    pub end: usize,
+}
+
+/// Everything one scan found.
+#[derive(Debug, Clone, Default)]
+pub struct Hits {
+    /// Pupil full names, sorted, one per pupil and span.
+    pub names: Vec<NameHit>,
+    /// School phrases.
+    pub phrases: Vec<PhraseHit>,
+}
+
+/// Ordinary English words (lexicons/common_words.txt): a name made only of
+/// these ("Summer Day") counts only when written with capitals.
+static COMMON_WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut words: Vec<&str> = include_str!("../../lexicons/common_words.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    words.sort_unstable();
+    words
+});
+
+fn is_common_word(w: &str) -> bool {
+    COMMON_WORDS.binary_search(&w).is_ok()
+}
+
+/// The compiled matcher for one school.
+#[derive(Debug, Clone)]
+pub struct SchoolMatcher {
+    ac: AhoCorasick,
+    payloads: Vec<Vec<Payload>>,
+    pairs: HashMap<(u32, u32), Vec<PairEntry>>,
+    shapes: Vec<NameShape>,
+    joined_caps: Vec<bool>,
+}
+
+/// Why a matcher could not be built.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot build the matcher: {0}")]
+pub struct BuildError(String);
+
+impl BuildError {
+    pub(crate) fn new(why: String) -> BuildError {
+        BuildError(why)
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    patterns: Vec<String>,
+    ids: HashMap<String, usize>,
+    payloads: Vec<Vec<Payload>>,
+    keys: HashMap<String, u32>,
+}
+
+impl Builder {
+    fn add(&mut self, pattern: &str, payload: Payload) {
+        if pattern.is_empty() {
+            return;
+        }
+        let id = *self.ids.entry(pattern.to_string()).or_insert_with(|| {
+            self.patterns.push(pattern.to_string());
+            self.payloads.push(Vec::new());
+            self.patterns.len() - 1
+        });
+        self.payloads[id].push(payload);
+    }
+
+    fn key_id(&mut self, key: &str) -> u32 {
+        let next = self.keys.len() as u32;
+        *self.keys.entry(key.to_string()).or_insert(next)
+    }
+
+    /// Registers every surface form of a folded name part; returns its key id.
+    fn part(&mut self, folded: &str) -> u32 {
+        let id = self.key_id(&names::key(folded));
+        for form in names::surface_forms(folded) {
+            let before = self.ids.get(&form).copied();
+            let already = before.is_some_and(|p| {
+                self.payloads[p]
+                    .iter()
+                    .any(|x| matches!(x, Payload::Part(k) if *k == id))
+            });
+            if !already {
+                self.add(&form, Payload::Part(id));
+            }
+        }
+        id
+    }
+}
+
+fn phrase_forms(raw: &str) -> Vec<String> {
+    let folded = Folded::new(raw.trim()).as_str().trim().to_string();
+    let bare: String = folded
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '#' { c } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut forms = vec![folded, bare];
+    forms.sort();
+    forms.dedup();
+    forms.retain(|f| f.chars().any(char::is_alphanumeric));
+    forms
+}
+
+impl SchoolMatcher {
+    /// Compiles the matcher for a school's roster and configuration.
+    ///
+    /// # Errors
+    ///
+    /// When the automaton exceeds aho-corasick's limits.
+    pub fn build(pupils: &[Pupil], config: &SchoolConfig) -> Result<SchoolMatcher, BuildError> {
+        let mut b = Builder::default();
+        let mut pairs: HashMap<(u32, u32), Vec<PairEntry>> = HashMap::new();
+        let mut shapes = Vec::with_capacity(pupils.len());
+        let mut joined_caps = Vec::with_capacity(pupils.len());
+        for (i, p) in pupils.iter().enumerate() {
+            let i = i as u32;
+            let family = names::fold_part(&p.family_name);
+            let mut firsts = vec![names::fold_part(&p.given_name)];
+            if let Some(pref) = &p.preferred_name {
+                let pref = names::fold_part(pref);
+                if !firsts.contains(&pref) {
+                    firsts.push(pref);
+                }
+            }
+            firsts.retain(|f| !f.is_empty());
+            let middles: Vec<String> = p
+                .middle_names
+                .iter()
+                .map(|m| names::key(&names::fold_part(m)))
+                .filter(|m| !m.is_empty())
+                .collect();
+            if family.is_empty() || firsts.is_empty() {
+                shapes.push(NameShape::default());
+                joined_caps.push(false);
+                continue;
+            }
+            let family_id = b.part(&family);
+            let family_common = names::words(&family).all(is_common_word);
+            let mut all_caps = true;
+            for first in &firsts {
+                let first_id = b.part(first);
+                let needs_capitals = family_common && names::words(first).all(is_common_word);
+                all_caps &= needs_capitals;
+                pairs.entry((first_id, family_id)).or_default().push(PairEntry {
+                    pupil: i,
+                    needs_capitals,
+                });
+                let first_key = names::key(first);
+                let family_key = names::key(&family);
+                let split = first_key.len() as u32;
+                b.add(
+                    &format!("{first_key}{family_key}"),
+                    Payload::Joined { pupil: i, split },
+                );
+                if !middles.is_empty() {
+                    b.add(
+                        &format!("{first_key}{}{family_key}", middles.concat()),
+                        Payload::Joined { pupil: i, split },
+                    );
+                }
+            }
+            shapes.push(NameShape {
+                firsts: firsts.iter().map(|f| names::key(f)).collect(),
+                middles,
+            });
+            joined_caps.push(all_caps);
+        }
+        let phrase_lists: [(&[String], Phrase); 5] = [
+            (std::slice::from_ref(&config.name), Phrase::SchoolName),
+            (&config.aliases, Phrase::SchoolName),
+            (&config.slogans, Phrase::Slogan),
+            (&config.hashtags, Phrase::Hashtag),
+            (&config.disclaimer_phrases, Phrase::Disclaimer),
+        ];
+        for (list, kind) in phrase_lists {
+            for raw in list {
+                let mut forms = phrase_forms(raw);
+                if kind == Phrase::Hashtag {
+                    let tag = raw.trim().trim_start_matches('#');
+                    forms.extend(phrase_forms(tag));
+                    forms.extend(phrase_forms(&format!("#{tag}")));
+                }
+                for f in forms {
+                    b.add(&f, Payload::Phrase(kind));
+                }
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&b.patterns)
+            .map_err(|e| BuildError::new(e.to_string()))?;
+        Ok(SchoolMatcher {
+            ac,
+            payloads: b.payloads,
+            pairs,
+            shapes,
+            joined_caps,
+        })
+    }
+
+    /// How many patterns the automaton holds.
+    pub fn pattern_count(&self) -> usize {
+        self.payloads.len()
+    }
+
+    /// Finds pupils' full names and school phrases in `folded`, the folded
+    /// form of `original`.
+    pub fn scan(&self, original: &str, folded: &Folded) -> Hits {
+        let text = folded.as_str();
+        let mut parts: Vec<(usize, usize, u32)> = Vec::new();
+        let mut hits = Hits::default();
+        let capital = |at: usize| {
+            original[folded.origin(at)..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        };
+        for m in self.ac.find_overlapping_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            if !at_word_start(text, start) || !at_word_end(text, end) {
+                continue;
+            }
+            for payload in &self.payloads[m.pattern().as_usize()] {
+                match *payload {
+                    Payload::Part(key) => parts.push((start, end, key)),
+                    Payload::Joined { pupil, split } => {
+                        let needs = self.joined_caps[pupil as usize];
+                        let split_at = start + split as usize;
+                        if !needs || (capital(start) && split_at < end && capital(split_at)) {
+                            hits.names.push(NameHit { start, end, pupil });
+                        }
+                    }
+                    Payload::Phrase(phrase) => hits.phrases.push(PhraseHit { phrase, start, end }),
+                }
+            }
+        }
+        parts.sort_unstable();
+        for (i, &(s1, e1, k1)) in parts.iter().enumerate() {
+            for &(s2, e2, k2) in &parts[i + 1..] {
+                if s2 > e1 + names::MAX_GAP {
+                    break;
+                }
+                if s2 <= e1 {
+                    continue;
+                }
+                let gap = &text[e1..s2];
+                for (key, family_first) in [((k1, k2), false), ((k2, k1), true)] {
+                    let Some(entries) = self.pairs.get(&key) else {
+                        continue;
+                    };
+                    for entry in entries {
+                        let shape = &self.shapes[entry.pupil as usize];
+                        if !names::pair_gap_ok(gap, shape, family_first) {
+                            continue;
+                        }
+                        if entry.needs_capitals && !(capital(s1) && capital(s2)) {
+                            continue;
+                        }
+                        hits.names.push(NameHit {
+                            start: s1,
+                            end: e2,
+                            pupil: entry.pupil,
+                        });
+                    }
+                }
+            }
+        }
+        hits.names.sort_unstable();
+        hits.names.dedup();
+        // A pupil found in a longer span ("Amelia Rose Jones") is not
+        // reported again for a shorter one inside it.
+        let all = hits.names.clone();
+        hits.names.retain(|h| {
+            !all.iter().any(|o| {
+                o.pupil == h.pupil
+                    && o.start <= h.start
+                    && h.end <= o.end
+                    && (o.start, o.end) != (h.start, h.end)
+            })
+        });
+        hits
+    }
+}
+
+/// Whether a match may start at `at`: nothing alphanumeric just before.
+pub fn at_word_start(text: &str, at: usize) -> bool {
+    !text[..at].chars().next_back().is_some_and(char::is_alphanumeric)
+}
+
+/// Whether a match may end at `at`: nothing alphanumeric just after.
+pub fn at_word_end(text: &str, at: usize) -> bool {
+    !text[at..].chars().next().is_some_and(char::is_alphanumeric)
+}

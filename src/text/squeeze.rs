@@ -1,0 +1,268 @@
+//! The squeezed form: the folded text with deliberate evasions undone, for
+//! lexicon matching only. Leet digits and symbols inside words become
+//! letters (`5h1t`), letters spaced or dotted apart are joined (`f u c k`),
+//! self-censoring marks become `*` (`f#ck`), and stretched letters collapse
+//! to one (`fuuuck`) with the stretch remembered, so a match can require
+//! at least the term's own doubling (`ass` does not match `as`).
+
+use super::normalize::Folded;
+
+/// Squeezed text with maps back into the [`Folded`] text it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Squeezed {
+    text: String,
+    /// Per byte of `text`: folded offset of the first char of its run.
+    first: Vec<u32>,
+    /// Per byte of `text`: folded offset of the last char of its run.
+    last: Vec<u32>,
+    /// Per byte of `text`: how many times its char was repeated (max 255).
+    runs: Vec<u8>,
+}
+
+#[derive(Clone, Copy)]
+struct Unit {
+    c: char,
+    at: u32,
+}
+
+impl Squeezed {
+    /// Squeezes folded text.
+    pub fn new(folded: &Folded) -> Squeezed {
+        let units: Vec<Unit> = folded
+            .as_str()
+            .char_indices()
+            .map(|(at, c)| Unit { c, at: at as u32 })
+            .collect();
+        let units = unleet(units);
+        let units = join_spaced_letters(units);
+        let mut out = Squeezed {
+            text: String::with_capacity(units.len()),
+            first: Vec::with_capacity(units.len()),
+            last: Vec::with_capacity(units.len()),
+            runs: Vec::with_capacity(units.len()),
+        };
+        let mut i = 0;
+        while i < units.len() {
+            let u = units[i];
+            let mut j = i + 1;
+            if u.c.is_alphabetic() || u.c == '*' {
+                while j < units.len() && units[j].c == u.c {
+                    j += 1;
+                }
+            }
+            let run = (j - i).min(255) as u8;
+            out.text.push(u.c);
+            let n = out.text.len() - out.first.len();
+            for _ in 0..n {
+                out.first.push(u.at);
+                out.last.push(units[j - 1].at);
+                out.runs.push(run);
+            }
+            i = j;
+        }
+        out
+    }
+
+    /// The squeezed text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// How many times the char at byte `at` was repeated in the folded text.
+    pub fn run(&self, at: usize) -> u8 {
+        self.runs[at]
+    }
+
+    /// Maps a squeezed range back to a range of the folded text.
+    pub fn folded_range(&self, folded: &Folded, start: usize, end: usize) -> (usize, usize) {
+        let from = self.first[start] as usize;
+        let last = self.last[end - 1] as usize;
+        let width = folded.as_str()[last..].chars().next().map_or(1, char::len_utf8);
+        (from, last + width)
+    }
+}
+
+fn leet(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' | '!' | '|' => 'i',
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' => 't',
+        '8' => 'b',
+        '9' => 'g',
+        '#' => '*',
+        _ => return None,
+    })
+}
+
+fn is_mask(c: char) -> bool {
+    matches!(c, '*' | '#' | '$')
+}
+
+/// Marks which chars belong to words (letters, digits, and the symbols
+/// that stand in for letters), then maps leet chars to letters inside words
+/// that have at least two real letters, so road names like "A55" and
+/// postcodes stay as they are.
+fn unleet(mut units: Vec<Unit>) -> Vec<Unit> {
+    let n = units.len();
+    let alnum = |i: usize| units[i].c.is_alphanumeric();
+    let mut in_word = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        let c = units[i].c;
+        if c.is_alphanumeric() {
+            in_word[i] = true;
+            i += 1;
+        } else if is_mask(c) {
+            let mut j = i;
+            while j < n && is_mask(units[j].c) {
+                j += 1;
+            }
+            let touches = (i > 0 && alnum(i - 1)) || (j < n && alnum(j));
+            for w in &mut in_word[i..j] {
+                *w = touches;
+            }
+            i = j;
+        } else {
+            in_word[i] = match c {
+                '@' => i + 1 < n && alnum(i + 1),
+                '!' | '|' => i > 0 && alnum(i - 1) && i + 1 < n && alnum(i + 1),
+                _ => false,
+            };
+            i += 1;
+        }
+    }
+    let mut i = 0;
+    while i < n {
+        if !in_word[i] {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut letters = 0;
+        let mut leets = 0;
+        while j < n && in_word[j] {
+            if units[j].c.is_alphabetic() {
+                letters += 1;
+            } else if leet(units[j].c).is_some() {
+                leets += 1;
+            }
+            j += 1;
+        }
+        if letters >= 2 && leets > 0 {
+            for u in &mut units[i..j] {
+                if let Some(l) = leet(u.c) {
+                    u.c = l;
+                }
+            }
+        } else {
+            for u in &mut units[i..j] {
+                if u.c == '#' {
+                    u.c = '*';
+                }
+            }
+        }
+        i = j;
+    }
+    units
+}
+
+fn is_gap(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '.' | '-' | '_' | '/' | ',' | '+' | '~' | ':' | ';' | '\'' | '"' | '|' | '\\'
+    )
+}
+
+/// Joins three or more single letters separated by one or two gap chars:
+/// `f u c k`, `f.u.c.k`, `f - u - c - k`.
+fn join_spaced_letters(units: Vec<Unit>) -> Vec<Unit> {
+    let n = units.len();
+    let is_word = |i: usize| units[i].c.is_alphanumeric() || units[i].c == '*';
+    let single = |i: usize| {
+        units[i].c.is_alphabetic() && (i == 0 || !is_word(i - 1)) && (i + 1 >= n || !is_word(i + 1))
+    };
+    let mut drop = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        if !single(i) {
+            i += 1;
+            continue;
+        }
+        // Extend a chain of singles from i.
+        let mut chain = vec![i];
+        let mut k = i;
+        loop {
+            let mut g = k + 1;
+            while g < n && g <= k + 2 && is_gap(units[g].c) {
+                g += 1;
+            }
+            if g > k + 1 && g < n && g <= k + 3 && single(g) {
+                chain.push(g);
+                k = g;
+            } else {
+                break;
+            }
+        }
+        if chain.len() >= 3 {
+            for w in chain.windows(2) {
+                for d in &mut drop[w[0] + 1..w[1]] {
+                    *d = true;
+                }
+            }
+        }
+        i = k + 1;
+    }
+    units
+        .into_iter()
+        .zip(drop)
+        .filter_map(|(u, d)| (!d).then_some(u))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn squeeze(s: &str) -> String {
+        Squeezed::new(&Folded::new(s)).as_str().to_string()
+    }
+
+    #[test]
+    fn undoes_leet_inside_words_only() {
+        assert_eq!(squeeze("5h1t"), "shit");
+        assert_eq!(squeeze("@ss and a$$"), "as and as");
+        assert_eq!(squeeze("sh!t!"), "shit!");
+        assert_eq!(squeeze("the A55 at 10:30"), "the a55 at 10:30");
+        assert_eq!(squeeze("f#ck"), "f*ck");
+    }
+
+    #[test]
+    fn joins_spaced_letters() {
+        assert_eq!(squeeze("f u c k off"), "fuck of");
+        assert_eq!(squeeze("s.h.i.t."), "shit.");
+        assert_eq!(squeeze("f - u - c - k"), "fuck");
+        assert_eq!(squeeze("a b"), "a b");
+    }
+
+    #[test]
+    fn collapses_runs_and_remembers_them() {
+        let s = Squeezed::new(&Folded::new("fuuuck ass"));
+        assert_eq!(s.as_str(), "fuck as");
+        assert_eq!(s.run(1), 3);
+        assert_eq!(s.run(6), 2);
+    }
+
+    #[test]
+    fn maps_back_through_the_folded_text() {
+        let original = "You f u c k!";
+        let folded = Folded::new(original);
+        let s = Squeezed::new(&folded);
+        let at = s.as_str().find("fuck").unwrap();
+        let (a, b) = s.folded_range(&folded, at, at + 4);
+        let (a, b) = folded.original_range(original, a, b);
+        assert_eq!(&original[a..b], "f u c k");
+    }
+}
