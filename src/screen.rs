@@ -86,44 +86,28 @@ pub fn screen(
     for (index, l) in post.links.iter().enumerate() {
         fields.push((Field::Link { index }, l.as_str()));
     }
+    let ctx = Context {
+        snapshot,
+        school,
+        options,
+        has_image,
+    };
     for (field, original) in fields {
         if original.is_empty() {
             continue;
         }
-        screen_field(
-            snapshot,
-            school,
-            options,
-            has_image,
-            field,
-            original,
-            &mut out,
-            &mut post_state,
-        );
+        let place = describe_field(field);
+        let at = |start, end| Location::Text { field, start, end };
+        let kind = match field {
+            Field::Link { .. } => TextKind::Link,
+            _ => TextKind::Prose,
+        };
+        screen_text(&ctx, original, kind, &place, &at, &mut out, &mut post_state);
     }
 
     for (index, attachment) in post.attachments.iter().enumerate() {
         screen_depicted(school, options, index, attachment, &mut out);
-        let location = Location::Image {
-            attachment: index,
-            bbox: None,
-            tag: None,
-            span: None,
-        };
-        let name = quote(&attachment.filename);
-        if attachment.content.is_empty() {
-            out.add(
-                "screening.incomplete",
-                format!("Image {} ({name}) was sent without its file, so it could not be checked for location data, faces, withdrawn photos or logos.", index + 1),
-                location,
-            );
-        } else {
-            out.add(
-                "screening.incomplete",
-                format!("Image {} ({name}) could not be checked for location data, faces, withdrawn photos or logos: this Gatepost build screens text only.", index + 1),
-                location,
-            );
-        }
+        screen_image(&ctx, index, attachment, &mut out, &mut post_state);
     }
 
     if !official {
@@ -158,28 +142,50 @@ pub fn screen(
     })
 }
 
+/// What the text rules learn across all of a post's fields.
 #[derive(Default)]
-struct PostState {
+pub(crate) struct PostState {
     first_school_mention: Option<Location>,
     first_school_quote: String,
     has_disclaimer: bool,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn screen_field(
-    snapshot: &Snapshot,
-    school: &SchoolSnapshot,
-    options: Options,
-    has_image: bool,
-    field: Field,
+/// What screening one post needs besides the text itself.
+pub(crate) struct Context<'a> {
+    pub(crate) snapshot: &'a Snapshot,
+    pub(crate) school: &'a SchoolSnapshot,
+    pub(crate) options: Options,
+    pub(crate) has_image: bool,
+}
+
+/// How a piece of text is used: prose is searched for URLs; a link is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextKind {
+    Prose,
+    Link,
+}
+
+/// Runs every text rule over `original`. `place` names it in reasons ("the
+/// post text"); `locate` turns a byte range of it into a finding location,
+/// so the same checks serve post fields and image metadata alike.
+pub(crate) fn screen_text(
+    ctx: &Context<'_>,
     original: &str,
+    kind: TextKind,
+    place: &str,
+    locate: &dyn Fn(usize, usize) -> Location,
     out: &mut Findings,
     state: &mut PostState,
 ) {
+    let Context {
+        snapshot,
+        school,
+        options,
+        has_image,
+    } = *ctx;
     let folded = Folded::new(original);
     let span = |start: usize, end: usize| folded.original_range(original, start, end);
-    let at = |(start, end): (usize, usize)| Location::Text { field, start, end };
-    let place = describe_field(field);
+    let at = |(start, end): (usize, usize)| locate(start, end);
 
     let hits = school.matcher.scan(original, &folded);
     for name in &hits.names {
@@ -222,7 +228,7 @@ fn screen_field(
         let q = quote(&original[range.0..range.1]);
         match phrase.phrase {
             Phrase::SchoolName => {
-                if state.first_school_mention.is_none() && !matches!(field, Field::Link { .. }) {
+                if state.first_school_mention.is_none() && kind == TextKind::Prose {
                     state.first_school_mention = Some(at(range));
                     state.first_school_quote = q;
                 }
@@ -324,7 +330,7 @@ fn screen_field(
             ),
         }
     };
-    if let Field::Link { .. } = field {
+    if kind == TextKind::Link {
         let trimmed_start = original.len() - original.trim_start().len();
         let range = (trimmed_start, original.trim_end().len().max(trimmed_start));
         if range.1 > range.0 {
@@ -377,5 +383,36 @@ fn screen_depicted(
                 location.clone(),
             );
         }
+    }
+}
+
+/// The pixel and metadata checks of one attachment. Until they exist, an
+/// image cannot be cleared, so it fails closed.
+fn screen_image(
+    _ctx: &Context<'_>,
+    index: usize,
+    attachment: &crate::post::Attachment,
+    out: &mut Findings,
+    _state: &mut PostState,
+) {
+    let location = Location::Image {
+        attachment: index,
+        bbox: None,
+        tag: None,
+        span: None,
+    };
+    let name = quote(&attachment.filename);
+    if attachment.content.is_empty() {
+        out.add(
+            "screening.incomplete",
+            format!("Image {} ({name}) was sent without its file, so it could not be checked for location data, faces, withdrawn photos or logos.", index + 1),
+            location,
+        );
+    } else {
+        out.add(
+            "screening.incomplete",
+            format!("Image {} ({name}) could not be checked for location data, faces, withdrawn photos or logos: this Gatepost build screens text only.", index + 1),
+            location,
+        );
     }
 }

@@ -85,6 +85,11 @@ impl Findings {
         let Some(severity) = self.severity(rule_id) else {
             return;
         };
+        let mut chars = found.chars();
+        let found: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
         let reason = format!(
             "{found} {} (Policy: {}.)",
             rule.why,

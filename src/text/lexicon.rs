@@ -88,9 +88,15 @@ impl LexiconMatcher {
                 forms.push(format!("{base}es"));
             }
             if entry.category != Category::Allow {
-                if base.contains('l') {
-                    let more: Vec<String> = forms.iter().map(|f| f.replace('l', "i")).collect();
-                    forms.extend(more);
+                // Look-alike spellings that folding cannot undo without
+                // harming ordinary words ("Peru" must not become "perv"):
+                // `1`/`|` for `l` (folded to `i`), `v` for `u`, `ph` for `f`.
+                for (from, to) in [("l", "i"), ("u", "v"), ("f", "ph")] {
+                    if base.contains(from) {
+                        let more: Vec<String> =
+                            forms.iter().map(|f| f.replace(from, to)).collect();
+                        forms.extend(more);
+                    }
                 }
                 forms.extend(starred(&base));
             }
@@ -137,7 +143,7 @@ impl LexiconMatcher {
     /// Finds lexicon terms in squeezed text, allow-listed ones removed.
     pub fn find(&self, squeezed: &Squeezed) -> Vec<TermHit> {
         let text = squeezed.as_str();
-        let mut hits = Vec::new();
+        let mut hits: Vec<(TermHit, Mode)> = Vec::new();
         let mut allowed: Vec<(usize, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(text) {
             let (start, end) = (m.start(), m.end());
@@ -164,11 +170,34 @@ impl LexiconMatcher {
                 if self.allow[entry as usize] {
                     allowed.push((start, end));
                 } else {
-                    hits.push(TermHit { entry, start, end });
+                    hits.push((TermHit { entry, start, end }, mode));
                 }
             }
         }
-        hits.retain(|h| !allowed.iter().any(|&(s, e)| s <= h.start && h.end <= e));
+        hits.retain(|(h, _)| !allowed.iter().any(|&(s, e)| s <= h.start && h.end <= e));
+        // A term found inside a longer word ("f*cking", "motherfucker") is
+        // reported as that whole word, so the highlight covers it.
+        let mut hits: Vec<TermHit> = hits
+            .into_iter()
+            .map(|(mut h, mode)| {
+                let in_word = |c: char| c.is_alphanumeric() || c == '*';
+                if mode != Mode::Word {
+                    h.end += text[h.end..]
+                        .find(|c: char| !in_word(c))
+                        .unwrap_or(text.len() - h.end);
+                }
+                if mode == Mode::Infix {
+                    h.start = text[..h.start]
+                        .rfind(|c: char| !in_word(c))
+                        .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+                }
+                h
+            })
+            .collect();
+        // One hit per span: the earliest entry wins, and the built-in files
+        // load discriminatory terms first.
+        hits.sort_by_key(|h| (h.start, h.end, h.entry));
+        hits.dedup_by_key(|h| (h.start, h.end));
         let all = hits.clone();
         hits.retain(|h| {
             !all.iter().any(|o| {

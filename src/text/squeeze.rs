@@ -103,8 +103,8 @@ fn is_mask(c: char) -> bool {
 
 /// Marks which chars belong to words (letters, digits, and the symbols
 /// that stand in for letters), then maps leet chars to letters inside words
-/// that have at least two real letters, so road names like "A55" and
-/// postcodes stay as they are.
+/// that have at least two real letters (or one, when the stand-ins are
+/// symbols), so road names like "A55" and postcodes stay as they are.
 fn unleet(mut units: Vec<Unit>) -> Vec<Unit> {
     let n = units.len();
     let alnum = |i: usize| units[i].c.is_alphanumeric();
@@ -143,15 +143,20 @@ fn unleet(mut units: Vec<Unit>) -> Vec<Unit> {
         let mut j = i;
         let mut letters = 0;
         let mut leets = 0;
+        let mut digits = 0;
         while j < n && in_word[j] {
-            if units[j].c.is_alphabetic() {
+            let c = units[j].c;
+            if c.is_alphabetic() {
                 letters += 1;
-            } else if leet(units[j].c).is_some() {
+            } else if leet(c).is_some() {
                 leets += 1;
+                digits += usize::from(c.is_ascii_digit());
             }
             j += 1;
         }
-        if letters >= 2 && leets > 0 {
+        // Symbols (`a$$`, `@ss`) are evasions wherever they stand in a
+        // word; digits only count as letters beside two real letters.
+        if leets > 0 && (letters >= 2 || (letters >= 1 && digits == 0)) {
             for u in &mut units[i..j] {
                 if let Some(l) = leet(u.c) {
                     u.c = l;
@@ -176,7 +181,7 @@ fn is_gap(c: char) -> bool {
     )
 }
 
-/// Joins three or more single letters separated by one or two gap chars:
+/// Joins three or more single letters separated by one to three gap chars:
 /// `f u c k`, `f.u.c.k`, `f - u - c - k`.
 fn join_spaced_letters(units: Vec<Unit>) -> Vec<Unit> {
     let n = units.len();
@@ -196,10 +201,10 @@ fn join_spaced_letters(units: Vec<Unit>) -> Vec<Unit> {
         let mut k = i;
         loop {
             let mut g = k + 1;
-            while g < n && g <= k + 2 && is_gap(units[g].c) {
+            while g < n && g <= k + 3 && is_gap(units[g].c) {
                 g += 1;
             }
-            if g > k + 1 && g < n && g <= k + 3 && single(g) {
+            if g > k + 1 && g < n && g <= k + 4 && single(g) {
                 chain.push(g);
                 k = g;
             } else {
