@@ -20,8 +20,7 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     for path in &args.files {
         let result = (|| -> anyhow::Result<_> {
             let bytes = fs::read(path).context("cannot read")?;
-            let wire: pb::ScreenPostRequest =
-                serde_json::from_slice(&bytes).context("not a ScreenPostRequest")?;
+            let wire = parse_request(&bytes)?;
             let request = convert::request(wire)?;
             let report = screen(&snapshot, &request, options)?;
             Ok((request, report))
@@ -59,5 +58,20 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Parses a `ScreenPostRequest` from proto3 JSON; errors name the field
+/// path (`post.attachments[0].peopleAttested: invalid type ...`).
+pub(super) fn parse_request(bytes: &[u8]) -> anyhow::Result<pb::ScreenPostRequest> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            anyhow::anyhow!("not a ScreenPostRequest: {inner}")
+        } else {
+            anyhow::anyhow!("not a ScreenPostRequest: {path}: {inner}")
+        }
     })
 }

@@ -26,7 +26,8 @@ pub(super) fn check(dir: &Path) -> anyhow::Result<ExitCode> {
     let today = Date::today();
     println!("policy pack {} (version {})", dir.display(), pack.version);
     for s in &pack.schools {
-        let count = |f: &dyn Fn(&crate::pack::Pupil) -> bool| s.roster.iter().filter(|p| f(p)).count();
+        let count =
+            |f: &dyn Fn(&crate::pack::Pupil) -> bool| s.roster.iter().filter(|p| f(p)).count();
         println!(
             "  {} ({}): {} pupils; name consent {}, photo consent {}, expired {}, safeguarding {}; {} official account(s), {} logo(s), {} withdrawn image(s)",
             s.id,
@@ -55,7 +56,10 @@ pub(super) fn check(dir: &Path) -> anyhow::Result<ExitCode> {
 
 pub(super) fn rules() {
     let sev = |s: Option<crate::Severity>| s.map_or("-", |s| s.as_str());
-    println!("{:<26} {:<9} {:<9} description", "rule", "official", "personal");
+    println!(
+        "{:<26} {:<9} {:<9} description",
+        "rule", "official", "personal"
+    );
     for r in RULES {
         println!(
             "{:<26} {:<9} {:<9} {}",

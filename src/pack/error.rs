@@ -78,7 +78,10 @@ impl fmt::Display for Error {
         match &self.kind {
             ErrorKind::Io(e) => write!(f, "cannot read: {e}"),
             ErrorKind::TooLarge { size, limit } => {
-                write!(f, "file is {size} bytes, more than the {limit} bytes allowed")
+                write!(
+                    f,
+                    "file is {size} bytes, more than the {limit} bytes allowed"
+                )
             }
             ErrorKind::NotUtf8 => f.write_str("not UTF-8 text"),
             ErrorKind::Syntax(e) => f.write_str(e),

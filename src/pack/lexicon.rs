@@ -10,7 +10,10 @@ pub const BUILT_IN: [(&str, &str); 4] = [
         "discriminatory.tsv",
         include_str!("../../lexicons/discriminatory.tsv"),
     ),
-    ("profanity.tsv", include_str!("../../lexicons/profanity.tsv")),
+    (
+        "profanity.tsv",
+        include_str!("../../lexicons/profanity.tsv"),
+    ),
     ("insult.tsv", include_str!("../../lexicons/insult.tsv")),
     ("allow.tsv", include_str!("../../lexicons/allow.tsv")),
 ];
@@ -182,13 +185,11 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Entry>, Vec<Error>> {
             );
             continue;
         }
-        let bad = |field: &str, why: String| {
-            Error::new(path, ErrorKind::Invalid(why))
-                .at(n)
-                .field(field)
-        };
+        let bad =
+            |field: &str, why: String| Error::new(path, ErrorKind::Invalid(why)).at(n).field(field);
         let raw = cols[0].trim();
-        let (term, mode) = if let Some(t) = raw.strip_prefix('*').and_then(|t| t.strip_suffix('*')) {
+        let (term, mode) = if let Some(t) = raw.strip_prefix('*').and_then(|t| t.strip_suffix('*'))
+        {
             (t, Mode::Infix)
         } else if let Some(t) = raw.strip_suffix('*') {
             (t, Mode::Prefix)
@@ -259,7 +260,9 @@ mod tests {
 
     #[test]
     fn parses_modes_and_reports_bad_lines() {
-        let text = format!("# c\n{HEADER}\nfuck*\tprofanity\tstrong\tswear\n*shit*\tprofanity\tstrong\tx\nidiot\tinsult\tmild\tx\n");
+        let text = format!(
+            "# c\n{HEADER}\nfuck*\tprofanity\tstrong\tswear\n*shit*\tprofanity\tstrong\tx\nidiot\tinsult\tmild\tx\n"
+        );
         let e = parse("l.tsv", &text).unwrap();
         assert_eq!(e[0].mode, Mode::Prefix);
         assert_eq!(e[1].mode, Mode::Infix);

@@ -136,13 +136,7 @@ impl Pack {
             return Err(Errors(loader.errors));
         }
         let digest = loader.hasher.finalize();
-        let version = format!(
-            "{}",
-            digest[..6]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
+        let version: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
         Ok(Pack {
             schools,
             lexicon: entries,
@@ -237,14 +231,15 @@ impl Loader<'_> {
         let toml_path = dir.join("school.toml");
         let rel_toml = self.rel(&toml_path);
         let config = if toml_path.is_file() {
-            self.read_text(&toml_path, MAX_SCHOOL_TOML)
-                .and_then(|t| match school::parse(&rel_toml, &t) {
+            self.read_text(&toml_path, MAX_SCHOOL_TOML).and_then(|t| {
+                match school::parse(&rel_toml, &t) {
                     Ok(c) => Some(c),
                     Err(e) => {
                         self.errors.extend(e);
                         None
                     }
-                })
+                }
+            })
         } else {
             self.error(Error::new(rel_toml, ErrorKind::Missing));
             None
@@ -303,6 +298,13 @@ impl Loader<'_> {
                 break;
             }
             if let Some(bytes) = self.read(&path, MAX_IMAGE) {
+                if let Err(e) = crate::image::decode::decode(&bytes) {
+                    self.error(Error::new(
+                        self.rel(&path),
+                        ErrorKind::Invalid(format!("not a usable image: {e}")),
+                    ));
+                    continue;
+                }
                 out.push(ImageFile {
                     path: PathBuf::from(self.rel(&path)),
                     bytes,

@@ -259,7 +259,10 @@ mod tests {
     #[test]
     fn refuses_wrong_header() {
         let errs = parse("r.csv", "id,name\n1,x\n").unwrap_err();
-        assert!(errs.iter().any(|e| e.to_string() == "r.csv:1: pupil_id: missing"));
+        assert!(
+            errs.iter()
+                .any(|e| e.to_string() == "r.csv:1: pupil_id: missing")
+        );
         assert_eq!(errs.len(), COLUMNS.len());
     }
 }

@@ -51,15 +51,50 @@ static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
 /// Consumer mail providers, matched on any label of the domain
 /// ("hotmail" covers hotmail.com, hotmail.co.uk, hotmail.fr, ...).
 const PROVIDER_LABELS: &[&str] = &[
-    "gmail", "googlemail", "hotmail", "outlook", "live", "msn", "icloud", "yahoo", "ymail",
-    "rocketmail", "aol", "aim", "protonmail", "proton", "gmx", "btinternet", "btopenworld",
-    "talktalk", "virginmedia", "ntlworld", "blueyonder", "tiscali", "zoho", "yandex",
-    "fastmail", "tutanota", "tuta", "hushmail", "mailfence", "sky", "plusnet", "orange",
-    "wanadoo", "lycos", "inbox", "qq", "163", "126",
+    "gmail",
+    "googlemail",
+    "hotmail",
+    "outlook",
+    "live",
+    "msn",
+    "icloud",
+    "yahoo",
+    "ymail",
+    "rocketmail",
+    "aol",
+    "aim",
+    "protonmail",
+    "proton",
+    "gmx",
+    "btinternet",
+    "btopenworld",
+    "talktalk",
+    "virginmedia",
+    "ntlworld",
+    "blueyonder",
+    "tiscali",
+    "zoho",
+    "yandex",
+    "fastmail",
+    "tutanota",
+    "tuta",
+    "hushmail",
+    "mailfence",
+    "sky",
+    "plusnet",
+    "orange",
+    "wanadoo",
+    "lycos",
+    "inbox",
+    "qq",
+    "163",
+    "126",
 ];
 
 /// Consumer mail domains whose labels are too generic to list above.
-const PROVIDER_DOMAINS: &[&str] = &["me.com", "mac.com", "mail.com", "pm.me", "hey.com", "mail.ru"];
+const PROVIDER_DOMAINS: &[&str] = &[
+    "me.com", "mac.com", "mail.com", "pm.me", "hey.com", "mail.ru",
+];
 
 fn is_consumer_domain(domain: &str) -> bool {
     PROVIDER_DOMAINS
@@ -174,10 +209,15 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<(Contact, String)> {
         let school = ["01632960000".to_string(), "07700900999".to_string()];
-        find(text, &school, &["oakfield.sch.uk".into()], &["OX12AB".into()])
-            .into_iter()
-            .map(|h| (h.kind, text[h.start..h.end].to_string()))
-            .collect()
+        find(
+            text,
+            &school,
+            &["oakfield.sch.uk".into()],
+            &["OX12AB".into()],
+        )
+        .into_iter()
+        .map(|h| (h.kind, text[h.start..h.end].to_string()))
+        .collect()
     }
 
     #[test]
@@ -225,9 +265,15 @@ mod tests {
 
     #[test]
     fn phone_digits_normalise() {
-        assert_eq!(phone_digits("+44 (0)1632 960000").as_deref(), Some("01632960000"));
+        assert_eq!(
+            phone_digits("+44 (0)1632 960000").as_deref(),
+            Some("01632960000")
+        );
         assert_eq!(phone_digits("01632 960000").as_deref(), Some("01632960000"));
-        assert_eq!(phone_digits("0044 1632 960000").as_deref(), Some("01632960000"));
+        assert_eq!(
+            phone_digits("0044 1632 960000").as_deref(),
+            Some("01632960000")
+        );
         assert_eq!(phone_digits("12"), None);
     }
 }

@@ -143,15 +143,29 @@ mod tests {
             class("https://user@evil.com:8080/"),
             LinkClass::Unlisted("evil.com".into())
         );
-        assert_eq!(class("https://bb\u{0441}.co.uk"), LinkClass::Unlisted("bb\u{0441}.co.uk".into()));
+        assert_eq!(
+            class("https://bb\u{0441}.co.uk"),
+            LinkClass::Unlisted("bb\u{0441}.co.uk".into())
+        );
         assert_eq!(class("https://"), LinkClass::Unreadable);
     }
 
     #[test]
     fn finds_urls_in_text() {
-        let text = "see https://bbc.co.uk/sport, www.evil.com and shop.example.com. mail jo@gmail.com";
-        let found: Vec<&str> = find_urls(text).iter().map(|h| &text[h.start..h.end]).collect();
-        assert_eq!(found, ["https://bbc.co.uk/sport", "www.evil.com", "shop.example.com"]);
+        let text =
+            "see https://bbc.co.uk/sport, www.evil.com and shop.example.com. mail jo@gmail.com";
+        let found: Vec<&str> = find_urls(text)
+            .iter()
+            .map(|h| &text[h.start..h.end])
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "https://bbc.co.uk/sport",
+                "www.evil.com",
+                "shop.example.com"
+            ]
+        );
         assert!(find_urls("Mr. Smith said hello.").is_empty());
     }
 }

@@ -17,11 +17,18 @@ use super::scan::{BuildError, at_word_end, at_word_start};
 use super::squeeze::Squeezed;
 use crate::pack::lexicon::{Category, Entry, Mode};
 
-#[derive(Debug, Clone)]
+/// One squeezed pattern text. Terms that squeeze alike but stretch
+/// differently ("shiitake", "shitake") are separate variants of it.
+#[derive(Debug, Clone, Default)]
 struct Pattern {
+    variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone)]
+struct Variant {
     /// The minimum run for each byte of the pattern (0 for `*`).
     runs: Vec<u8>,
-    /// Entries this pattern stands for, with the boundary rule to apply.
+    /// Entries this variant stands for, with the boundary rule to apply.
     entries: Vec<(u32, Mode)>,
 }
 
@@ -93,8 +100,7 @@ impl LexiconMatcher {
                 // `1`/`|` for `l` (folded to `i`), `v` for `u`, `ph` for `f`.
                 for (from, to) in [("l", "i"), ("u", "v"), ("f", "ph")] {
                     if base.contains(from) {
-                        let more: Vec<String> =
-                            forms.iter().map(|f| f.replace(from, to)).collect();
+                        let more: Vec<String> = forms.iter().map(|f| f.replace(from, to)).collect();
                         forms.extend(more);
                     }
                 }
@@ -106,7 +112,7 @@ impl LexiconMatcher {
                 if text.is_empty() {
                     continue;
                 }
-                let runs = (0..text.len())
+                let runs: Vec<u8> = (0..text.len())
                     .map(|i| {
                         if text.as_bytes()[i] == b'*' {
                             0
@@ -117,15 +123,23 @@ impl LexiconMatcher {
                     .collect();
                 let id = *ids.entry(text.clone()).or_insert_with(|| {
                     texts.push(text.clone());
-                    patterns.push(Pattern {
-                        runs,
-                        entries: Vec::new(),
-                    });
+                    patterns.push(Pattern::default());
                     patterns.len() - 1
                 });
+                let variants = &mut patterns[id].variants;
+                let v = match variants.iter().position(|v| v.runs == runs) {
+                    Some(v) => v,
+                    None => {
+                        variants.push(Variant {
+                            runs,
+                            entries: Vec::new(),
+                        });
+                        variants.len() - 1
+                    }
+                };
                 let pair = (e as u32, entry.mode);
-                if !patterns[id].entries.contains(&pair) {
-                    patterns[id].entries.push(pair);
+                if !variants[v].entries.contains(&pair) {
+                    variants[v].entries.push(pair);
                 }
             }
         }
@@ -147,18 +161,16 @@ impl LexiconMatcher {
         let mut allowed: Vec<(usize, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(text) {
             let (start, end) = (m.start(), m.end());
-            let pattern = &self.patterns[m.pattern().as_usize()];
-            let stretched = pattern
-                .runs
-                .iter()
-                .enumerate()
-                .all(|(k, &need)| squeezed.run(start + k) >= need);
-            if !stretched {
-                continue;
-            }
             let word_start = at_word_start(text, start);
             let word_end = at_word_end(text, end);
-            for &(entry, mode) in &pattern.entries {
+            let variants = &self.patterns[m.pattern().as_usize()].variants;
+            let stretched = |v: &&Variant| {
+                v.runs
+                    .iter()
+                    .enumerate()
+                    .all(|(k, &need)| squeezed.run(start + k) >= need)
+            };
+            for &(entry, mode) in variants.iter().filter(stretched).flat_map(|v| &v.entries) {
                 let ok = match mode {
                     Mode::Word => word_start && word_end,
                     Mode::Prefix => word_start,
@@ -187,9 +199,9 @@ impl LexiconMatcher {
                         .unwrap_or(text.len() - h.end);
                 }
                 if mode == Mode::Infix {
-                    h.start = text[..h.start]
-                        .rfind(|c: char| !in_word(c))
-                        .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+                    h.start = text[..h.start].rfind(|c: char| !in_word(c)).map_or(0, |i| {
+                        i + text[i..].chars().next().map_or(1, char::len_utf8)
+                    });
                 }
                 h
             })
@@ -215,7 +227,8 @@ mod tests {
     use crate::pack::lexicon::Grade;
 
     fn entry(term: &str, category: Category) -> Entry {
-        let (term, mode) = if let Some(t) = term.strip_prefix('*').and_then(|t| t.strip_suffix('*')) {
+        let (term, mode) = if let Some(t) = term.strip_prefix('*').and_then(|t| t.strip_suffix('*'))
+        {
             (t, Mode::Infix)
         } else if let Some(t) = term.strip_suffix('*') {
             (t, Mode::Prefix)

@@ -99,9 +99,7 @@ pub fn pair_gap_ok(gap: &str, shape: &NameShape, family_first: bool) -> bool {
             return;
         }
         let w = key(word);
-        let ok = w.chars().count() == 1
-            || shape.middles.iter().any(|m| *m == w)
-            || shape.firsts.iter().any(|f| *f == w);
+        let ok = w.chars().count() == 1 || shape.middles.contains(&w) || shape.firsts.contains(&w);
         words_ok &= ok;
         word.clear();
     };

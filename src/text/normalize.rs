@@ -174,12 +174,12 @@ fn is_ignorable(c: char) -> bool {
 /// Apostrophe and dash variants, unified to ASCII `'` and `-`.
 fn unify_punctuation(c: char) -> Option<char> {
     match c {
-        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{2035}' | '\u{00b4}'
-        | '\u{02b9}' | '\u{02bb}' | '\u{02bc}' | '\u{02bd}' | '\u{02c8}' | '\u{055a}'
-        | '\u{ff07}' => Some('\''),
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}'
-        | '\u{2043}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' | '\u{058a}' | '\u{05be}'
-        | '\u{2e3a}' | '\u{2e3b}' => Some('-'),
+        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{2035}'
+        | '\u{00b4}' | '\u{02b9}' | '\u{02bb}' | '\u{02bc}' | '\u{02bd}' | '\u{02c8}'
+        | '\u{055a}' | '\u{ff07}' => Some('\''),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' | '\u{2043}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' | '\u{058a}'
+        | '\u{05be}' | '\u{2e3a}' | '\u{2e3b}' => Some('-'),
         '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{00ab}' | '\u{00bb}' => Some('"'),
         _ => None,
     }
@@ -254,7 +254,10 @@ mod tests {
 
     #[test]
     fn drops_invisibles_and_collapses_space() {
-        assert_eq!(fold("Ame\u{200b}lia\u{202e}  \n\u{00a0}Jones"), "amelia jones");
+        assert_eq!(
+            fold("Ame\u{200b}lia\u{202e}  \n\u{00a0}Jones"),
+            "amelia jones"
+        );
         assert_eq!(fold("a\u{2003}b\u{3000}c"), "a b c");
     }
 

@@ -37,7 +37,10 @@ enum Payload {
     Part(u32),
     /// A whole name run together; `split` is the byte length of the first
     /// name in the pattern, for the capitals check.
-    Joined { pupil: u32, split: u32 },
+    Joined {
+        pupil: u32,
+        split: u32,
+    },
     Phrase(Phrase),
 }
 
@@ -162,7 +165,13 @@ fn phrase_forms(raw: &str) -> Vec<String> {
     let folded = Folded::new(raw.trim()).as_str().trim().to_string();
     let bare: String = folded
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '#' { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '#' {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -214,10 +223,13 @@ impl SchoolMatcher {
                 let first_id = b.part(first);
                 let needs_capitals = family_common && names::words(first).all(is_common_word);
                 all_caps &= needs_capitals;
-                pairs.entry((first_id, family_id)).or_default().push(PairEntry {
-                    pupil: i,
-                    needs_capitals,
-                });
+                pairs
+                    .entry((first_id, family_id))
+                    .or_default()
+                    .push(PairEntry {
+                        pupil: i,
+                        needs_capitals,
+                    });
                 let first_key = names::key(first);
                 let family_key = names::key(&family);
                 let split = first_key.len() as u32;
@@ -338,6 +350,15 @@ impl SchoolMatcher {
                 }
             }
         }
+        // A phrase inside a longer one ("Oakfield Primary" inside "Oakfield
+        // Primary School", "oakfieldproud" inside "#oakfieldproud") is the
+        // same mention.
+        let phrases = hits.phrases.clone();
+        hits.phrases.retain(|h| {
+            !phrases.iter().any(|o| {
+                o.start <= h.start && h.end <= o.end && (o.end - o.start) > (h.end - h.start)
+            })
+        });
         hits.names.sort_unstable();
         hits.names.dedup();
         // A pupil found in a longer span ("Amelia Rose Jones") is not
@@ -357,7 +378,10 @@ impl SchoolMatcher {
 
 /// Whether a match may start at `at`: nothing alphanumeric just before.
 pub fn at_word_start(text: &str, at: usize) -> bool {
-    !text[..at].chars().next_back().is_some_and(char::is_alphanumeric)
+    !text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
 }
 
 /// Whether a match may end at `at`: nothing alphanumeric just after.

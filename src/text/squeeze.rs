@@ -77,7 +77,10 @@ impl Squeezed {
     pub fn folded_range(&self, folded: &Folded, start: usize, end: usize) -> (usize, usize) {
         let from = self.first[start] as usize;
         let last = self.last[end - 1] as usize;
-        let width = folded.as_str()[last..].chars().next().map_or(1, char::len_utf8);
+        let width = folded.as_str()[last..]
+            .chars()
+            .next()
+            .map_or(1, char::len_utf8);
         (from, last + width)
     }
 }

@@ -1,0 +1,729 @@
+//! Table-driven tests of every text rule: name surface forms, consents,
+//! evasions, look-alike words, contacts, links, brand and disclaimers, on
+//! official and personal accounts. Each table row is (account, post text,
+//! expected findings as (rule id, the exact text highlighted)).
+
+use super::util::{Via, attachment, found, request, screen_request};
+use gatepost::{Severity, Verdict};
+
+type Row = (Via, &'static str, &'static [(&'static str, &'static str)]);
+
+fn check_table(name: &str, rows: &[Row]) {
+    let mut failures = Vec::new();
+    for (via, text, expected) in rows {
+        let req = request(*via, text);
+        let report = screen_request(&req);
+        let got = found(&req, &report);
+        let mut want: Vec<(String, String)> = expected
+            .iter()
+            .map(|(r, t)| (r.to_string(), t.to_string()))
+            .collect();
+        want.sort();
+        if got != want {
+            failures.push(format!(
+                "{via:?} {text:?}\n    want {want:?}\n    got  {got:?}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{name}: {} of {} rows failed:\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
+}
+
+const FULL: &str = "pupil.full_name";
+
+/// Every surface form of a name the roster holds.
+const NAMES: &[Row] = &[
+    (
+        Via::Official,
+        "Well done Oliver O'Brien!",
+        &[(FULL, "Oliver O'Brien")],
+    ),
+    (
+        Via::Official,
+        "Well done Oliver O’Brien!",
+        &[(FULL, "Oliver O’Brien")],
+    ),
+    (
+        Via::Official,
+        "WELL DONE OLIVER O'BRIEN",
+        &[(FULL, "OLIVER O'BRIEN")],
+    ),
+    (
+        Via::Official,
+        "well done oliver obrien",
+        &[(FULL, "oliver obrien")],
+    ),
+    (
+        Via::Official,
+        "well done oliver o brien",
+        &[(FULL, "oliver o brien")],
+    ),
+    (
+        Via::Official,
+        "Results: O'Brien, Oliver (Y4)",
+        &[(FULL, "O'Brien, Oliver")],
+    ),
+    (
+        Via::Official,
+        "O'BRIEN Oliver won",
+        &[(FULL, "O'BRIEN Oliver")],
+    ),
+    (
+        Via::Official,
+        "Oliver O'Brien's painting",
+        &[(FULL, "Oliver O'Brien")],
+    ),
+    (
+        Via::Official,
+        "Oliver O'Brien’s painting",
+        &[(FULL, "Oliver O'Brien")],
+    ),
+    (
+        Via::Official,
+        "Go #OliverOBrien!",
+        &[(FULL, "OliverOBrien")],
+    ),
+    (
+        Via::Official,
+        "Star: Oliver\nO'Brien",
+        &[(FULL, "Oliver\nO'Brien")],
+    ),
+    (
+        Via::Official,
+        "Oliver  \t O'Brien",
+        &[(FULL, "Oliver  \t O'Brien")],
+    ),
+    (
+        Via::Official,
+        "Oli\u{200b}ver O'Brien",
+        &[(FULL, "Oli\u{200b}ver O'Brien")],
+    ),
+    (
+        Via::Official,
+        "\u{041e}liver O'Brien",
+        &[(FULL, "\u{041e}liver O'Brien")],
+    ),
+    (
+        Via::Official,
+        "Ｏｌｉｖｅｒ Ｏ'Ｂｒｉｅｎ",
+        &[(FULL, "Ｏｌｉｖｅｒ Ｏ'Ｂｒｉｅｎ")],
+    ),
+    (
+        Via::Official,
+        "Aaliyah Okafor-Williams",
+        &[(FULL, "Aaliyah Okafor-Williams")],
+    ),
+    (
+        Via::Official,
+        "Aaliyah Okafor Williams",
+        &[(FULL, "Aaliyah Okafor Williams")],
+    ),
+    (
+        Via::Official,
+        "Aaliyah Okafor–Williams",
+        &[(FULL, "Aaliyah Okafor–Williams")],
+    ),
+    (
+        Via::Official,
+        "#AaliyahOkaforWilliams",
+        &[(FULL, "AaliyahOkaforWilliams")],
+    ),
+    (Via::Official, "Zoe Nguyen sang", &[(FULL, "Zoe Nguyen")]),
+    (Via::Official, "ZOË NGUYỄN sang", &[(FULL, "ZOË NGUYỄN")]),
+    (
+        Via::Official,
+        "Zoe\u{0308} Nguyen sang",
+        &[(FULL, "Zoe\u{0308} Nguyen")],
+    ),
+    (
+        Via::Official,
+        "Lukasz Kowalski scored",
+        &[(FULL, "Lukasz Kowalski")],
+    ),
+    (
+        Via::Official,
+        "Łukasz Kowalski scored",
+        &[(FULL, "Łukasz Kowalski")],
+    ),
+    (
+        Via::Official,
+        "Bjorn Overgaard scored",
+        &[(FULL, "Bjorn Overgaard")],
+    ),
+    (
+        Via::Official,
+        "Maggie Thompson read",
+        &[(FULL, "Maggie Thompson")],
+    ),
+    (
+        Via::Official,
+        "Margaret Thompson read",
+        &[(FULL, "Margaret Thompson")],
+    ),
+    (
+        Via::Official,
+        "Margaret Rose Thompson read",
+        &[(FULL, "Margaret Rose Thompson")],
+    ),
+    (
+        Via::Official,
+        "Margaret R. Thompson read",
+        &[(FULL, "Margaret R. Thompson")],
+    ),
+    (
+        Via::Official,
+        "Margaret R Thompson read",
+        &[(FULL, "Margaret R Thompson")],
+    ),
+    (
+        Via::Official,
+        "Margaret \"Maggie\" Thompson",
+        &[(FULL, "Margaret \"Maggie\" Thompson")],
+    ),
+    (
+        Via::Official,
+        "Thompson, Maggie",
+        &[(FULL, "Thompson, Maggie")],
+    ),
+    (
+        Via::Official,
+        "Jan van der Berg",
+        &[(FULL, "Jan van der Berg")],
+    ),
+    (
+        Via::Official,
+        "JAN VAN DER BERG",
+        &[(FULL, "JAN VAN DER BERG")],
+    ),
+    (Via::Official, "Jan Vanderberg", &[(FULL, "Jan Vanderberg")]),
+    (Via::Official, "Chen Wei won", &[(FULL, "Chen Wei")]),
+    (Via::Official, "Wei Chen won", &[(FULL, "Wei Chen")]),
+    (
+        Via::Official,
+        "Siobhan Ni Bhriain",
+        &[(FULL, "Siobhan Ni Bhriain")],
+    ),
+    (
+        Via::Official,
+        "Mohammed Al-Hassan",
+        &[(FULL, "Mohammed Al-Hassan")],
+    ),
+    (
+        Via::Official,
+        "Mohammed Al Hassan",
+        &[(FULL, "Mohammed Al Hassan")],
+    ),
+    (
+        Via::Official,
+        "Mohammed Alhassan",
+        &[(FULL, "Mohammed Alhassan")],
+    ),
+    (
+        Via::Official,
+        "José María García López",
+        &[(FULL, "José María García López")],
+    ),
+    (
+        Via::Official,
+        "Jose Maria Garcia-Lopez",
+        &[(FULL, "Jose Maria Garcia-Lopez")],
+    ),
+    (
+        Via::Official,
+        "Tomás Ó Súilleabháin",
+        &[(FULL, "Tomás Ó Súilleabháin")],
+    ),
+    (
+        Via::Official,
+        "Tomas S. P. O Suilleabhain",
+        &[(FULL, "Tomas S. P. O Suilleabhain")],
+    ),
+    (
+        Via::Official,
+        "Tomás Seán Pádraig Ó Súilleabháin",
+        &[(FULL, "Tomás Seán Pádraig Ó Súilleabháin")],
+    ),
+    (
+        Via::Official,
+        "See oakfield.sch.uk/news/oliver-obrien-wins",
+        &[(FULL, "oliver-obrien")],
+    ),
+    (Via::Official, "Summer Day won", &[(FULL, "Summer Day")]),
+    (Via::Official, "SUMMER DAY won", &[(FULL, "SUMMER DAY")]),
+    (Via::Official, "#SummerDay", &[(FULL, "SummerDay")]),
+    (
+        Via::Official,
+        "Hope Field and Grace Hill",
+        &[(FULL, "Hope Field"), (FULL, "Grace Hill")],
+    ),
+];
+
+/// Text that must not be read as a pupil's full name.
+const NOT_NAMES: &[Row] = &[
+    (Via::Official, "Oliver won the race", &[]),
+    (Via::Official, "Mrs O'Brien ran the stall", &[]),
+    (Via::Official, "Oliver and Jack O'Brien", &[]),
+    (Via::Official, "Oliverio O'Brienne", &[]),
+    (Via::Official, "a lovely summer day out", &[]),
+    (Via::Official, "Summer day trips are back", &[]),
+    (Via::Official, "#summerday", &[]),
+    (Via::Official, "we hope field trips resume", &[]),
+    (Via::Official, "by the grace hill walkers", &[]),
+    (Via::Official, "Freya Jackson won", &[]),
+    (Via::Official, "Oliver Jones won", &[]),
+    (Via::Official, "Jones and Oliver", &[]),
+    (Via::Official, "Wei, Chen", &[]),
+];
+
+/// Consent, expiry and safeguarding, on each kind of account.
+const CONSENT: &[Row] = &[
+    (
+        Via::Official,
+        "Amelia Jones read",
+        &[("pupil.named", "Amelia Jones")],
+    ),
+    (
+        Via::Personal,
+        "Amelia Jones read",
+        &[("pupil.named", "Amelia Jones")],
+    ),
+    (
+        Via::OfficialHandle,
+        "Amelia Jones read",
+        &[("pupil.named", "Amelia Jones")],
+    ),
+    (
+        Via::OtherHandle,
+        "Amelia Jones read",
+        &[("pupil.named", "Amelia Jones")],
+    ),
+    (
+        Via::Official,
+        "Kai Turner read",
+        &[("pupil.safeguarding", "Kai Turner")],
+    ),
+    (Via::Official, "Ella Watson read", &[(FULL, "Ella Watson")]),
+    (
+        Via::Official,
+        "Noah Smith read",
+        &[("pupil.named", "Noah Smith")],
+    ),
+    (
+        Via::Personal,
+        "Noah Smith read",
+        &[("pupil.named", "Noah Smith")],
+    ),
+];
+
+#[test]
+fn name_forms() {
+    check_table("NAMES", NAMES);
+}
+
+#[test]
+fn not_names() {
+    check_table("NOT_NAMES", NOT_NAMES);
+}
+
+#[test]
+fn consent() {
+    check_table("CONSENT", CONSENT);
+}
+
+#[test]
+fn named_with_consent_is_info_on_official_and_block_on_personal() {
+    let official = screen_request(&request(Via::Official, "Amelia Jones read"));
+    assert_eq!(official.verdict, Verdict::Approve);
+    assert_eq!(official.findings[0].severity, Severity::Info);
+    for via in [Via::Personal, Via::OtherHandle] {
+        let personal = screen_request(&request(via, "Amelia Jones read"));
+        assert_eq!(personal.verdict, Verdict::Reject, "{via:?}");
+    }
+    let resolved = screen_request(&request(Via::OfficialHandle, "Amelia Jones read"));
+    assert_eq!(resolved.verdict, Verdict::Approve);
+}
+
+#[test]
+fn photo_consent_applies_to_named_and_depicted_pupils() {
+    // Isla Brown may be named but not photographed.
+    let mut req = request(Via::Official, "Isla Brown at sports day");
+    req.post.attachments.push(attachment(&[]));
+    let got = found(&req, &screen_request(&req));
+    assert!(
+        got.contains(&("photo.no_consent".into(), "Isla Brown".into())),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("pupil.named".into(), "Isla Brown".into())),
+        "{got:?}"
+    );
+
+    let mut req = request(Via::Official, "Sports day");
+    req.post
+        .attachments
+        .push(attachment(&["P16", "P01", "P13", "P999"]));
+    let report = screen_request(&req);
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule_id).collect();
+    let count = |id| rules.iter().filter(|r| **r == id).count();
+    // P16: no photo consent; P999: not on the roster; P13: safeguarding.
+    assert_eq!(count("photo.no_consent"), 2, "{rules:?}");
+    assert_eq!(count("pupil.safeguarding"), 1, "{rules:?}");
+    assert_eq!(report.verdict, Verdict::Reject);
+    let unknown = report
+        .findings
+        .iter()
+        .find(|f| f.reason.contains("P999"))
+        .expect("unknown id named");
+    assert!(unknown.reason.contains("not on the school's roster"));
+}
+
+#[test]
+fn reasons_do_not_reveal_roster_data() {
+    let req = request(Via::Official, "Well done Maggie Thompson!");
+    let report = screen_request(&req);
+    for f in &report.findings {
+        for secret in ["Margaret", "Rose", "P08", "Year 6"] {
+            assert!(!f.reason.contains(secret), "{secret} in {}", f.reason);
+            assert!(!f.remedy.contains(secret), "{secret} in {}", f.remedy);
+        }
+    }
+}
+
+const PROF: &str = "language.profanity";
+
+/// Deliberate evasions of lexicon terms.
+const EVASIONS: &[Row] = &[
+    (Via::Official, "what the fuck", &[(PROF, "fuck")]),
+    (Via::Official, "what the FUCK", &[(PROF, "FUCK")]),
+    (Via::Official, "what the f*ck", &[(PROF, "f*ck")]),
+    (Via::Official, "what the f**k", &[(PROF, "f**k")]),
+    (Via::Official, "what the f#ck", &[(PROF, "f#ck")]),
+    (Via::Official, "what the fvck", &[(PROF, "fvck")]),
+    (Via::Official, "what the f u c k", &[(PROF, "f u c k")]),
+    (Via::Official, "what the f.u.c.k", &[(PROF, "f.u.c.k")]),
+    (Via::Official, "what the f-u-c-k", &[(PROF, "f-u-c-k")]),
+    (Via::Official, "what the fuuuuuck", &[(PROF, "fuuuuuck")]),
+    (Via::Official, "what the ｆｕｃｋ", &[(PROF, "ｆｕｃｋ")]),
+    (
+        Via::Official,
+        "what the fu\u{200b}ck",
+        &[(PROF, "fu\u{200b}ck")],
+    ),
+    (
+        Via::Official,
+        "what the fu\u{00ad}ck",
+        &[(PROF, "fu\u{00ad}ck")],
+    ),
+    (
+        Via::Official,
+        "what the fu\u{0441}k",
+        &[(PROF, "fu\u{0441}k")],
+    ),
+    (
+        Via::Official,
+        "\u{0455}\u{04bb}it happens",
+        &[(PROF, "\u{0455}\u{04bb}it")],
+    ),
+    (Via::Official, "f*cking chaos", &[(PROF, "f*cking")]),
+    (
+        Via::Official,
+        "absolute motherfucker",
+        &[(PROF, "motherfucker")],
+    ),
+    (Via::Official, "total bullshit", &[(PROF, "bullshit")]),
+    (Via::Official, "5h1t happens", &[(PROF, "5h1t")]),
+    (Via::Official, "sh1t happens", &[(PROF, "sh1t")]),
+    (Via::Official, "$hit happens", &[(PROF, "$hit")]),
+    (Via::Official, "sh!t happens", &[(PROF, "sh!t")]),
+    (Via::Official, "shit! happens", &[(PROF, "shit")]),
+    (Via::Official, "you w@nker", &[(PROF, "w@nker")]),
+    (Via::Official, "you wankers", &[(PROF, "wankers")]),
+    (Via::Official, "what a c*nt", &[(PROF, "c*nt")]),
+];
+
+/// Ordinary words and places that contain or resemble a term.
+const SCUNTHORPE: &[Row] = &[
+    (Via::Official, "Away at Scunthorpe today", &[]),
+    (Via::Official, "Our teaching assistant, Mrs Shah", &[]),
+    (Via::Official, "The class of 2026", &[]),
+    (Via::Official, "Penistone Grammar School", &[]),
+    (Via::Official, "Mocktails not cocktails", &[]),
+    (Via::Official, "Reading Dickens in Year 6", &[]),
+    (Via::Official, "The speech therapist visits", &[]),
+    (Via::Official, "Grape juice and analysis", &[]),
+    (Via::Official, "Trip to Sussex, Essex and Middlesex", &[]),
+    (Via::Official, "Cumulus clouds", &[]),
+    (Via::Official, "Shiitake mushrooms", &[]),
+    (Via::Official, "A document from the specialist", &[]),
+    (Via::Official, "Press the button", &[]),
+    (
+        Via::Official,
+        "Peacock feathers and the Hancock museum",
+        &[],
+    ),
+    (Via::Official, "Assassin's Creed and the bass guitar", &[]),
+    (Via::Official, "Titanic passage", &[]),
+    (Via::Official, "Arsenal won, as expected", &[]),
+    (Via::Official, "A55 closed at junction 11", &[]),
+    (Via::Official, "Trip to Peru", &[]),
+    (Via::Official, "Classic shitake? No: shiitake.", &[]),
+    (Via::Official, "Cockermouth and Cockfosters", &[]),
+    (Via::Official, "We saw a blue tit and a great tit", &[]),
+    (Via::Official, "Sunny, as usual", &[]),
+    (Via::Official, "Room 101 at 3pm", &[]),
+    (Via::Official, "I a m so proud", &[]),
+];
+
+#[test]
+fn evasions() {
+    check_table("EVASIONS", EVASIONS);
+}
+
+#[test]
+fn scunthorpe() {
+    check_table("SCUNTHORPE", SCUNTHORPE);
+}
+
+#[test]
+fn discriminatory_and_insult_terms() {
+    for (text, rule, verdict) in [
+        ("you retard", "language.discriminatory", Verdict::Reject),
+        ("go home paki", "language.discriminatory", Verdict::Reject),
+        ("you idiot", "language.insult", Verdict::Review),
+        ("what a muppet", "language.insult", Verdict::Review),
+    ] {
+        let report = screen_request(&request(Via::Official, text));
+        let rules: Vec<&str> = report.findings.iter().map(|f| f.rule_id).collect();
+        assert_eq!(rules, [rule], "{text}");
+        assert_eq!(report.verdict, verdict, "{text}");
+    }
+}
+
+const CONTACT: &str = "contact.personal";
+
+const CONTACTS: &[Row] = &[
+    (
+        Via::Official,
+        "Call Mr Jones on 07700 900123",
+        &[(CONTACT, "07700 900123")],
+    ),
+    (
+        Via::Official,
+        "Call +44 (0)7700 900123",
+        &[(CONTACT, "+44 (0)7700 900123")],
+    ),
+    (
+        Via::Official,
+        "Call +447700900123.",
+        &[(CONTACT, "+447700900123")],
+    ),
+    (
+        Via::Personal,
+        "Call me on 07700 900123",
+        &[(CONTACT, "07700 900123")],
+    ),
+    (Via::Official, "Call the office on 01632 960000", &[]),
+    (Via::Official, "Trips mobile: 07700 900999", &[]),
+    (
+        Via::Official,
+        "Email jo.bloggs@gmail.com",
+        &[(CONTACT, "jo.bloggs@gmail.com")],
+    ),
+    (
+        Via::Official,
+        "Email jo@hotmail.co.uk today",
+        &[(CONTACT, "jo@hotmail.co.uk")],
+    ),
+    (Via::Official, "Email office@oakfield.sch.uk", &[]),
+    (
+        Via::Official,
+        "Party at 14 Acacia Avenue, Oxford OX4 1AA!",
+        &[(CONTACT, "14 Acacia Avenue, Oxford OX4 1AA")],
+    ),
+    (
+        Via::Official,
+        "Find us at 1 School Lane, Oakfield OX1 2AB",
+        &[],
+    ),
+];
+
+#[test]
+fn contacts() {
+    check_table("CONTACTS", CONTACTS);
+    let official = screen_request(&request(Via::Official, "ring 07700 900123"));
+    let personal = screen_request(&request(Via::Personal, "ring 07700 900123"));
+    assert_eq!(official.verdict, Verdict::Reject);
+    assert_eq!(personal.verdict, Verdict::Review);
+}
+
+const LINKS: &[Row] = &[
+    (Via::Official, "See https://www.bbc.co.uk/news", &[]),
+    (Via::Official, "See https://www.gov.uk/school-holidays", &[]),
+    (Via::Official, "See https://oakfield.sch.uk/letters", &[]),
+    (
+        Via::Official,
+        "See https://tiktok.com/@x",
+        &[("link.unlisted", "https://tiktok.com/@x")],
+    ),
+    (
+        Via::Official,
+        "See www.example.org.",
+        &[("link.unlisted", "www.example.org")],
+    ),
+    (Via::Personal, "See https://tiktok.com/@x", &[]),
+    (
+        Via::Official,
+        "See https://example-bad.com/a",
+        &[("link.blocked", "https://example-bad.com/a")],
+    ),
+    (
+        Via::Personal,
+        "See http://cdn.example-bad.com",
+        &[("link.blocked", "http://cdn.example-bad.com")],
+    ),
+    (
+        Via::Official,
+        "See https://bbc.co.uk.evil.example.com",
+        &[("link.unlisted", "https://bbc.co.uk.evil.example.com")],
+    ),
+];
+
+#[test]
+fn links() {
+    check_table("LINKS", LINKS);
+    let mut req = request(Via::Official, "Newsletter");
+    req.post.links = vec![
+        "https://www.bbc.co.uk/sport".into(),
+        "https://example.net/x".into(),
+        "example-bad.com".into(),
+    ];
+    let report = screen_request(&req);
+    let got = found(&req, &report);
+    assert_eq!(
+        got,
+        [
+            ("link.blocked".to_string(), "example-bad.com".to_string()),
+            (
+                "link.unlisted".to_string(),
+                "https://example.net/x".to_string()
+            ),
+        ]
+    );
+}
+
+const BRAND: &[Row] = &[
+    (Via::Official, "Proud day #OakfieldProud", &[]),
+    (
+        Via::Personal,
+        "Proud day #OakfieldProud",
+        &[("brand.slogan", "#OakfieldProud")],
+    ),
+    (
+        Via::Personal,
+        "proud day #oakfieldproud",
+        &[("brand.slogan", "#oakfieldproud")],
+    ),
+    (
+        Via::Personal,
+        "Learning together, growing together!",
+        &[("brand.slogan", "Learning together, growing together")],
+    ),
+    (
+        Via::Personal,
+        "Learning together growing together",
+        &[("brand.slogan", "Learning together growing together")],
+    ),
+    (
+        Via::Personal,
+        "Great play at Oakfield Primary today",
+        &[("personal.no_disclaimer", "Oakfield Primary")],
+    ),
+    (
+        Via::Personal,
+        "Great play at OAKFIELD PRIMARY SCHOOL today",
+        &[("personal.no_disclaimer", "OAKFIELD PRIMARY SCHOOL")],
+    ),
+    (
+        Via::Personal,
+        "Great play at Oakfield Primary today. Views are my own.",
+        &[],
+    ),
+    (Via::Personal, "Great play at OPS today (views my own)", &[]),
+    (Via::Official, "Great play at Oakfield Primary today", &[]),
+    (
+        Via::Personal,
+        "Oops, photo ops",
+        &[("personal.no_disclaimer", "ops")],
+    ),
+];
+
+#[test]
+fn brand_and_disclaimers() {
+    check_table("BRAND", BRAND);
+}
+
+#[test]
+fn alt_text_and_links_are_screened_too() {
+    let mut req = request(Via::Official, "Sports day");
+    let mut a = attachment(&[]);
+    a.alt_text = "Oliver O'Brien crossing the line".into();
+    req.post.attachments.push(a);
+    req.post
+        .links
+        .push("https://oakfield.sch.uk/news/zoe-nguyen".into());
+    let report = screen_request(&req);
+    let got = found(&req, &report);
+    assert!(
+        got.contains(&(FULL.into(), "Oliver O'Brien".into())),
+        "{got:?}"
+    );
+    assert!(got.contains(&(FULL.into(), "zoe-nguyen".into())), "{got:?}");
+    let alt = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == FULL && f.reason.contains("alt text"))
+        .expect("alt text named in reason");
+    assert!(matches!(
+        alt.location,
+        gatepost::Location::Text {
+            field: gatepost::Field::AltText { index: 0 },
+            ..
+        }
+    ));
+}
+
+#[test]
+fn every_reason_names_the_policy_and_a_remedy() {
+    let req = request(
+        Via::Personal,
+        "Oliver O'Brien f*cking brilliant at Oakfield Primary #OakfieldProud 07700 900123 https://example-bad.com",
+    );
+    let report = screen_request(&req);
+    assert!(report.findings.len() >= 6, "{:?}", report.findings);
+    for f in &report.findings {
+        assert!(f.reason.contains("(Policy: "), "{}", f.reason);
+        assert!(f.reason.starts_with(char::is_uppercase), "{}", f.reason);
+        assert!(!f.remedy.is_empty() && !f.policy_ref.is_empty());
+    }
+}
+
+#[test]
+fn verdict_follows_the_worst_severity() {
+    assert_eq!(
+        screen_request(&request(Via::Official, "Lovely day")).verdict,
+        Verdict::Approve
+    );
+    assert_eq!(
+        screen_request(&request(Via::Official, "you idiot")).verdict,
+        Verdict::Review
+    );
+    assert_eq!(
+        screen_request(&request(Via::Official, "you idiot, Oliver O'Brien")).verdict,
+        Verdict::Reject
+    );
+}
