@@ -16,6 +16,7 @@
 //! - `pack/`: policy pack parsing and validation (school.toml, roster.csv, lexicons).
 //! - `snapshot`: the compiled, immutable pack.
 //! - `text/`: folding with offset maps, name forms, the automata.
+//! - `image/`: image metadata, bounded decoding, faces, fingerprints, logos, stripping.
 //! - `rules/`: the rule catalogue and the rules' findings.
 //! - `screen`: one post, start to finish.
 //! - `report`, `post`: domain types.
@@ -25,6 +26,7 @@
 pub mod cli;
 pub mod convert;
 pub mod date;
+pub mod image;
 pub mod pack;
 pub mod post;
 pub mod proto;

@@ -8,6 +8,8 @@
 //! Only a caller's mistake (an unknown school) is an error.
 
 use crate::date::Date;
+use crate::image;
+use crate::report::PixelBox;
 use crate::pack::lexicon::Category;
 use crate::post::{AccountKind, Request};
 use crate::report::{Field, Location, Report, Verdict};
@@ -105,9 +107,10 @@ pub fn screen(
         screen_text(&ctx, original, kind, &place, &at, &mut out, &mut post_state);
     }
 
+    let images = analyse_attachments(&ctx, &post.attachments, &out);
     for (index, attachment) in post.attachments.iter().enumerate() {
         screen_depicted(school, options, index, attachment, &mut out);
-        screen_image(&ctx, index, attachment, &mut out, &mut post_state);
+        screen_image(&ctx, index, attachment, &images[index], &mut out, &mut post_state);
     }
 
     if !official {
@@ -386,33 +389,185 @@ fn screen_depicted(
     }
 }
 
-/// The pixel and metadata checks of one attachment. Until they exist, an
-/// image cannot be cleared, so it fails closed.
+/// What the image module found in one attachment: its metadata, and its
+/// pixels (or why they could not be checked).
+pub(crate) struct ImageFacts {
+    meta: image::meta::Meta,
+    pixels: Result<image::PixelFacts, image::DecodeError>,
+}
+
+/// Reads and decodes every attachment once, in parallel when there are
+/// several (each on its own scoped thread, at most one per core), so the
+/// findings can then be added in order.
+fn analyse_attachments(
+    ctx: &Context<'_>,
+    attachments: &[crate::post::Attachment],
+    out: &Findings,
+) -> Vec<ImageFacts> {
+    let faces = out.severity("photo.unattested_faces").is_some();
+    let logos = out.severity("brand.logo").is_some() && ctx.school.images.has_logos();
+    let withdrawn = ctx.school.images.has_withdrawn();
+    let one = |a: &crate::post::Attachment| ImageFacts {
+        meta: image::meta::read(&a.content),
+        pixels: if a.content.is_empty() {
+            Err(image::DecodeError::Empty)
+        } else {
+            let checks = image::Checks {
+                faces: faces && !a.people_attested,
+                logos,
+                withdrawn,
+            };
+            image::analyse(&a.content, &ctx.school.images, checks)
+        },
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(attachments.len());
+    if workers <= 1 {
+        return attachments.iter().map(one).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut slots: Vec<Option<ImageFacts>> = attachments.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(a) = attachments.get(i) else {
+                            return done;
+                        };
+                        done.push((i, one(a)));
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            for (i, facts) in h.join().unwrap_or_default() {
+                slots[i] = Some(facts);
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .map(|f| {
+            f.unwrap_or_else(|| ImageFacts {
+                meta: image::meta::Meta::default(),
+                pixels: Err(image::DecodeError::Corrupt("the check failed".into())),
+            })
+        })
+        .collect()
+}
+
+/// The metadata and pixel checks of one attachment: GPS position, names in
+/// metadata text, faces, withdrawn images, logos. Anything that could not
+/// be checked becomes `screening.incomplete`.
 fn screen_image(
-    _ctx: &Context<'_>,
+    ctx: &Context<'_>,
     index: usize,
     attachment: &crate::post::Attachment,
+    facts: &ImageFacts,
     out: &mut Findings,
-    _state: &mut PostState,
+    state: &mut PostState,
 ) {
-    let location = Location::Image {
+    let n = index + 1;
+    let at = |bbox: Option<PixelBox>, tag: Option<String>| Location::Image {
         attachment: index,
-        bbox: None,
-        tag: None,
+        bbox,
+        tag,
         span: None,
     };
     let name = quote(&attachment.filename);
     if attachment.content.is_empty() {
         out.add(
             "screening.incomplete",
-            format!("Image {} ({name}) was sent without its file, so it could not be checked for location data, faces, withdrawn photos or logos.", index + 1),
-            location,
+            format!("Image {n} ({name}) was sent without its file, so it could not be checked for location data, faces, withdrawn photos or logos."),
+            at(None, None),
         );
-    } else {
+        return;
+    }
+    let meta = &facts.meta;
+    if let Some(first) = meta.gps.first() {
+        let file = if attachment.filename.trim().is_empty() {
+            "photo.jpg"
+        } else {
+            attachment.filename.trim()
+        };
+        out.add_with_remedy(
+            "image.location",
+            format!(
+                "Image {n} ({name}) carries a GPS position in its metadata ({}).",
+                meta.gps.join(", ")
+            ),
+            Some(format!(
+                "Remove the location data and upload the cleaned copy: run `gatepost strip {file} cleaned-{file}`, or use the StripMetadata call; the picture itself is not changed."
+            )),
+            at(None, Some(first.clone())),
+        );
+    }
+    if let Some(what) = &meta.unreadable {
         out.add(
             "screening.incomplete",
-            format!("Image {} ({name}) could not be checked for location data, faces, withdrawn photos or logos: this Gatepost build screens text only.", index + 1),
-            location,
+            format!("Image {n} ({name}) could not be checked for a GPS position: {what} could not be read."),
+            at(None, None),
+        );
+    }
+    for t in &meta.texts {
+        let place = format!("the {} of image {n}", t.tag);
+        let locate = |start, end| Location::Image {
+            attachment: index,
+            bbox: None,
+            tag: Some(t.tag.clone()),
+            span: Some((start, end)),
+        };
+        screen_text(ctx, &t.text, TextKind::Prose, &place, &locate, out, state);
+    }
+    let pixels = match &facts.pixels {
+        Ok(p) => p,
+        Err(e) => {
+            out.add(
+                "screening.incomplete",
+                format!("Image {n} ({name}) could not be checked for faces, withdrawn photos or logos: {e}."),
+                at(None, None),
+            );
+            return;
+        }
+    };
+    if let Some(_path) = &pixels.withdrawn {
+        out.add(
+            "photo.withdrawn",
+            format!("Image {n} ({name}) matches a photo the school has withdrawn."),
+            at(None, None),
+        );
+    }
+    if !attachment.people_attested {
+        let total = pixels.faces.len();
+        for (i, face) in pixels.faces.iter().enumerate() {
+            let which = if total == 1 {
+                String::new()
+            } else {
+                format!(" (face {} of {total})", i + 1)
+            };
+            out.add(
+                "photo.unattested_faces",
+                format!("Image {n} ({name}) shows a person's face{which}."),
+                at(Some(*face), None),
+            );
+        }
+    }
+    for (path, bbox) in &pixels.logos {
+        let logo = std::path::Path::new(path)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.add(
+            "brand.logo",
+            format!(
+                "Image {n} ({name}) shows one of the school's logos ({}).",
+                quote(&logo)
+            ),
+            at(Some(*bbox), None),
         );
     }
 }

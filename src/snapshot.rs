@@ -29,6 +29,8 @@ pub struct SchoolSnapshot {
     pub postcodes: Vec<String>,
     /// Official accounts as (platform, handle) lowercased, without `@`.
     pub official_accounts: Vec<(String, String)>,
+    /// Logo templates and withdrawn-image fingerprints.
+    pub images: crate::image::SchoolImages,
 }
 
 /// A compiled policy pack.
@@ -72,6 +74,14 @@ impl Snapshot {
                 .enumerate()
                 .map(|(i, p)| (p.id.clone(), i as u32))
                 .collect();
+            let images = crate::image::SchoolImages::build(&s.logos, &s.withdrawn).map_err(|e| {
+                BuildError::new(
+                    e.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })?;
             let snapshot = SchoolSnapshot {
                 id: s.id.clone(),
                 phones: s
@@ -96,6 +106,7 @@ impl Snapshot {
                 pupils: s.roster.clone(),
                 by_id,
                 matcher,
+                images,
             };
             order.push(s.id.clone());
             schools.insert(s.id.clone(), snapshot);

@@ -8,6 +8,7 @@
 mod check;
 mod policy;
 mod render;
+mod strip;
 
 use std::{ffi::OsString, path::PathBuf, process::ExitCode};
 
@@ -34,6 +35,13 @@ enum Command {
     },
     /// List the rule catalogue.
     Rules,
+    /// Copy an image without its metadata (EXIF, XMP, IPTC, comments); pixels untouched.
+    Strip {
+        /// The image to clean (JPEG, PNG or WebP).
+        input: PathBuf,
+        /// Where to write the cleaned copy.
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +106,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Policy {
             command: PolicyCommand::Check { dir },
         } => policy::check(&dir),
+        Command::Strip { input, output } => strip::run(&input, &output),
         Command::Rules => {
             policy::rules();
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,651 @@
+//! Image screening end to end: GPS in each container, names hidden in
+//! metadata, the consent matrix, broken and bomb files, metadata stripping,
+//! withdrawn copies, faces, and logos. Every image is made by the test
+//! itself (see `images/synth.rs`), except the one real face photo in
+//! `fixtures/images/` (provenance in `fixtures/README.md`).
+
+mod synth;
+
+use gatepost::image::{self as gimage, meta};
+use gatepost::{Attachment, Location, Report, Request, Severity, Verdict};
+use image::DynamicImage;
+
+use crate::util::{Via, request, screen_request};
+use synth::*;
+
+fn attach(bytes: Vec<u8>, name: &str) -> Attachment {
+    Attachment {
+        filename: name.into(),
+        media_type: String::new(),
+        content: bytes,
+        alt_text: String::new(),
+        depicted_pupil_ids: Vec::new(),
+        people_attested: true,
+    }
+}
+
+fn post_with(via: Via, text: &str, attachments: Vec<Attachment>) -> Request {
+    let mut r = request(via, text);
+    r.post.attachments = attachments;
+    r
+}
+
+fn rules(report: &Report) -> Vec<(&'static str, Severity)> {
+    let mut v: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule_id, f.severity))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn small_jpeg(seed: u64) -> Vec<u8> {
+    jpeg(&photo(160, 120, seed), 85)
+}
+
+fn gps_exif() -> Vec<u8> {
+    Exif::new().gps(51.5072, -0.1276).tiff()
+}
+
+const XMP_GPS: &str = r#"<rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="51,30.43N" exif:GPSLongitude="0,7.66W"/>"#;
+
+// ---- image.location ----
+
+#[test]
+fn gps_in_each_container_is_found_without_decoding() {
+    let rgb = photo(96, 64, 1);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "jpeg exif le",
+            jpeg_with_exif(&jpeg(&rgb, 85), &gps_exif()),
+            "EXIF GPSLatitude",
+        ),
+        (
+            "jpeg exif be",
+            jpeg_with_exif(&jpeg(&rgb, 85), &Exif::be().gps(10.0, 20.0).tiff()),
+            "EXIF GPSLatitude",
+        ),
+        (
+            "png eXIf",
+            png_with_chunk(
+                &png(&DynamicImage::ImageRgb8(rgb.clone())),
+                b"eXIf",
+                &gps_exif(),
+            ),
+            "EXIF GPSLatitude",
+        ),
+        (
+            "webp EXIF",
+            webp_with_chunk(&webp(&rgb), b"EXIF", &gps_exif(), 96, 64),
+            "EXIF GPSLatitude",
+        ),
+        (
+            "jpeg xmp",
+            jpeg_with_xmp(&jpeg(&rgb, 85), &xmp_packet(XMP_GPS)),
+            "XMP exif:GPSLatitude",
+        ),
+        (
+            "png xmp",
+            png_with_xmp(
+                &png(&DynamicImage::ImageRgb8(rgb.clone())),
+                &xmp_packet(XMP_GPS),
+            ),
+            "XMP exif:GPSLatitude",
+        ),
+        (
+            "webp xmp",
+            webp_with_chunk(&webp(&rgb), b"XMP ", xmp_packet(XMP_GPS).as_bytes(), 96, 64),
+            "XMP exif:GPSLatitude",
+        ),
+        ("tiff", gps_exif(), "EXIF GPSLatitude"),
+    ];
+    for (name, bytes, tag) in cases {
+        let m = meta::read(&bytes);
+        assert_eq!(
+            m.gps.first().map(String::as_str),
+            Some(tag),
+            "{name}: {m:?}"
+        );
+        if name != "tiff" {
+            assert!(
+                gimage::decode::decode(&bytes).is_ok(),
+                "{name} must still decode"
+            );
+        }
+        for (via, severity) in [
+            (Via::Official, Severity::Block),
+            (Via::Personal, Severity::Review),
+        ] {
+            let report = screen_request(&post_with(
+                via,
+                "Sports day!",
+                vec![attach(bytes.clone(), "sports.jpg")],
+            ));
+            let f = report
+                .findings
+                .iter()
+                .find(|f| f.rule_id == "image.location")
+                .unwrap_or_else(|| panic!("{name}: {:?}", report.findings));
+            assert_eq!(f.severity, severity, "{name}");
+            assert!(f.remedy.contains("gatepost strip"), "{}", f.remedy);
+            assert!(
+                matches!(&f.location, Location::Image { attachment: 0, tag: Some(t), .. } if t == tag)
+            );
+        }
+    }
+}
+
+#[test]
+fn gps_block_without_a_position_and_plain_photos_pass() {
+    let plain = small_jpeg(2);
+    let no_fix = jpeg_with_exif(
+        &plain,
+        &Exif::new()
+            .gps_without_position()
+            .ascii(0x010E, "Sports day")
+            .tiff(),
+    );
+    for bytes in [plain, no_fix] {
+        assert!(meta::read(&bytes).gps.is_empty());
+        let report = screen_request(&post_with(
+            Via::Official,
+            "Sports day!",
+            vec![attach(bytes, "a.jpg")],
+        ));
+        assert_eq!(report.verdict, Verdict::Approve, "{:?}", report.findings);
+    }
+}
+
+#[test]
+fn sloppy_exif_still_yields_gps() {
+    // A GPS IFD entry with a wrong count and an IFD0 entry pointing past
+    // the end: lenient reading keeps what it can.
+    let mut tiff = Exif::new().ascii(0x010E, "x").gps(1.0, 2.0).tiff();
+    // Corrupt the ImageDescription's count so it runs off the end.
+    let n = tiff.len() as u32;
+    tiff[8 + 2 + 4..8 + 2 + 8].copy_from_slice(&(n * 4).to_le_bytes());
+    let bytes = jpeg_with_exif(&small_jpeg(3), &tiff);
+    assert!(!meta::read(&bytes).gps.is_empty());
+}
+
+// ---- names hidden in metadata ----
+
+#[test]
+fn names_in_metadata_are_found_with_a_metadata_location() {
+    let base = small_jpeg(4);
+    let cases: Vec<(Vec<u8>, &str, &str)> = vec![
+        (
+            jpeg_with_exif(
+                &base,
+                &Exif::new()
+                    .ascii(0x010E, "Oliver O'Brien wins the egg race")
+                    .tiff(),
+            ),
+            "EXIF ImageDescription",
+            "Oliver O'Brien",
+        ),
+        (
+            jpeg_with_exif(
+                &base,
+                &Exif::new()
+                    .ascii(0x013B, "Photo: Aaliyah Okafor-Williams")
+                    .tiff(),
+            ),
+            "EXIF Artist",
+            "Aaliyah Okafor-Williams",
+        ),
+        (
+            jpeg_with_exif(&base, &Exif::new().xp(0x9C9C, "with Wei Chen").tiff()),
+            "EXIF XPComment",
+            "Wei Chen",
+        ),
+        (
+            jpeg_with_exif(&base, &Exif::new().xp(0x9C9E, "sports;Grace Hill").tiff()),
+            "EXIF XPKeywords",
+            "Grace Hill",
+        ),
+        (
+            jpeg_with_exif(
+                &base,
+                &Exif::new().user_comment("Summer Day smiling", true).tiff(),
+            ),
+            "EXIF UserComment",
+            "Summer Day",
+        ),
+        (
+            jpeg_with_exif(&base, &Exif::be().user_comment("Hope Field", true).tiff()),
+            "EXIF UserComment",
+            "Hope Field",
+        ),
+        (
+            jpeg_with_exif(&base, &Exif::new().user_comment("Hope Field", false).tiff()),
+            "EXIF UserComment",
+            "Hope Field",
+        ),
+        (
+            jpeg_with_xmp(
+                &base,
+                &xmp_packet(
+                    r#"<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:description><rdf:Alt><rdf:li xml:lang="x-default">Well done Oliver O&apos;Brien</rdf:li></rdf:Alt></dc:description></rdf:Description>"#,
+                ),
+            ),
+            "XMP dc:description",
+            "Oliver O'Brien",
+        ),
+        (
+            jpeg_with_xmp(
+                &base,
+                &xmp_packet(
+                    r#"<rdf:Description><dc:subject><rdf:Bag><rdf:li>netball</rdf:li><rdf:li>Wei Chen</rdf:li></rdf:Bag></dc:subject></rdf:Description>"#,
+                ),
+            ),
+            "XMP dc:subject",
+            "Wei Chen",
+        ),
+        (
+            jpeg_with_xmp(
+                &base,
+                &xmp_packet(
+                    r#"<rdf:Description><dc:title><rdf:Alt><rdf:li>Grace Hill at the fair</rdf:li></rdf:Alt></dc:title></rdf:Description>"#,
+                ),
+            ),
+            "XMP dc:title",
+            "Grace Hill",
+        ),
+        (
+            jpeg_with_xmp(
+                &base,
+                &xmp_packet(
+                    r#"<rdf:Description><Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Mohammed Al-Hassan</rdf:li></rdf:Bag></Iptc4xmpExt:PersonInImage></rdf:Description>"#,
+                ),
+            ),
+            "XMP Iptc4xmpExt:PersonInImage",
+            "Mohammed Al-Hassan",
+        ),
+        (
+            png_with_xmp(
+                &png(&DynamicImage::ImageRgb8(photo(64, 48, 5))),
+                &xmp_packet(
+                    r#"<rdf:Description><dc:description>Wei Chen</dc:description></rdf:Description>"#,
+                ),
+            ),
+            "XMP dc:description",
+            "Wei Chen",
+        ),
+        (
+            png_with_chunk(
+                &png(&DynamicImage::ImageRgb8(photo(64, 48, 5))),
+                b"tEXt",
+                b"Description\0Grace Hill on sports day",
+            ),
+            "PNG tEXt Description",
+            "Grace Hill",
+        ),
+        (
+            jpeg_with_segment(&base, 0xFE, b"Summer Day"),
+            "JPEG comment",
+            "Summer Day",
+        ),
+    ];
+    for (bytes, tag, name) in cases {
+        let req = post_with(
+            Via::Official,
+            "Sports day!",
+            vec![attach(bytes.clone(), "a.jpg")],
+        );
+        let report = screen_request(&req);
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.rule_id == "pupil.full_name")
+            .unwrap_or_else(|| panic!("{tag}: {:?}", report.findings));
+        assert_eq!(f.severity, Severity::Block);
+        let Location::Image {
+            attachment: 0,
+            tag: Some(t),
+            span: Some((s, e)),
+            bbox: None,
+        } = &f.location
+        else {
+            panic!("{tag}: {:?}", f.location);
+        };
+        assert_eq!(t, tag);
+        let m = meta::read(&bytes);
+        assert!(
+            m.texts
+                .iter()
+                .any(|x| &x.tag == t && x.text.get(*s..*e) == Some(name)),
+            "{tag}: {:?}",
+            m.texts
+        );
+        assert!(
+            f.reason.contains(&format!("he {tag} of image 1")),
+            "{}",
+            f.reason
+        );
+        // Without image metadata, the same post is fine.
+        assert_eq!(report.verdict, Verdict::Reject);
+    }
+}
+
+#[test]
+fn metadata_names_on_a_post_with_consent_are_info_for_official() {
+    // Amelia Jones has name and photo consent.
+    let bytes = jpeg_with_exif(
+        &small_jpeg(6),
+        &Exif::new().ascii(0x010E, "Amelia Jones").tiff(),
+    );
+    let report = screen_request(&post_with(
+        Via::Official,
+        "Well done!",
+        vec![attach(bytes.clone(), "a.jpg")],
+    ));
+    assert_eq!(rules(&report), [("pupil.named", Severity::Info)]);
+    let report = screen_request(&post_with(
+        Via::Personal,
+        "Well done!",
+        vec![attach(bytes, "a.jpg")],
+    ));
+    assert!(rules(&report).contains(&("pupil.named", Severity::Block)));
+}
+
+// ---- consent matrix (depictedPupilIds) ----
+
+#[test]
+fn consent_matrix_with_real_images() {
+    let bytes = small_jpeg(7);
+    let cases: &[(&[&str], &[(&str, Severity)], Verdict)] = &[
+        (&[], &[], Verdict::Approve),
+        (&["P01"], &[], Verdict::Approve), // consent
+        (
+            &["P02"],
+            &[("photo.no_consent", Severity::Block)],
+            Verdict::Reject,
+        ), // no consent
+        (
+            &["P14"],
+            &[("photo.no_consent", Severity::Block)],
+            Verdict::Reject,
+        ), // expired
+        (&["P15"], &[], Verdict::Approve), // expires later
+        (
+            &["P16"],
+            &[("photo.no_consent", Severity::Block)],
+            Verdict::Reject,
+        ), // name yes, photo no
+        (
+            &["P13"],
+            &[("pupil.safeguarding", Severity::Block)],
+            Verdict::Reject,
+        ),
+        (
+            &["X99"],
+            &[("photo.no_consent", Severity::Block)],
+            Verdict::Reject,
+        ), // not on roster
+    ];
+    for (ids, want, verdict) in cases {
+        let mut a = attach(bytes.clone(), "team.jpg");
+        a.depicted_pupil_ids = ids.iter().map(|s| s.to_string()).collect();
+        let report = screen_request(&post_with(Via::Official, "Team photo", vec![a]));
+        assert_eq!(rules(&report), *want, "{ids:?}");
+        assert_eq!(report.verdict, *verdict, "{ids:?}");
+    }
+}
+
+// ---- broken, bomb, unsupported: screening.incomplete ----
+
+fn png_declaring(w: u32, h: u32) -> Vec<u8> {
+    let small = png(&DynamicImage::ImageLuma8(image::GrayImage::new(8, 8)));
+    let mut out = small.clone();
+    out[16..20].copy_from_slice(&w.to_be_bytes());
+    out[20..24].copy_from_slice(&h.to_be_bytes());
+    // Fix the IHDR CRC so only the size is wrong.
+    let crc = {
+        let mut c = 0xFFFF_FFFFu32;
+        for &b in &out[12..29] {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 {
+                    (c >> 1) ^ 0xEDB8_8320
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    };
+    out[29..33].copy_from_slice(&crc.to_be_bytes());
+    out
+}
+
+fn jpeg_declaring(w: u16, h: u16) -> Vec<u8> {
+    let mut bytes = small_jpeg(8);
+    let sof = bytes.windows(2).position(|p| p == [0xFF, 0xC0]).unwrap();
+    bytes[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+    bytes[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+    bytes
+}
+
+#[test]
+fn broken_bomb_and_unsupported_files_fail_closed_quickly() {
+    let good = jpeg(&photo(400, 300, 9), 90);
+    let good_png = png(&DynamicImage::ImageRgb8(photo(200, 100, 9)));
+    let good_webp = webp(&photo(120, 80, 9));
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("truncated jpeg", good[..good.len() / 2].to_vec()),
+        ("jpeg header only", good[..200].to_vec()),
+        ("truncated png", good_png[..good_png.len() / 2].to_vec()),
+        ("truncated webp", good_webp[..good_webp.len() / 2].to_vec()),
+        (
+            "garbage",
+            (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect(),
+        ),
+        ("text", b"<html>hello</html>".to_vec()),
+        ("png bomb 100k x 100k", png_declaring(100_000, 100_000)),
+        ("png bomb 20k x 20k", png_declaring(19_999, 19_999)),
+        ("jpeg bomb 65535 x 65535", jpeg_declaring(65_535, 65_535)),
+        ("jpeg zero size", jpeg_declaring(0, 100)),
+        ("heif", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec()),
+        ("tiff", Exif::new().ascii(0x010E, "x").tiff()),
+        ("gif garbage", b"GIF89a\x10\x00\x10\x00".to_vec()),
+    ];
+    for (name, bytes) in cases {
+        let start = std::time::Instant::now();
+        let report = screen_request(&post_with(
+            Via::Official,
+            "Hello",
+            vec![attach(bytes, "x.jpg")],
+        ));
+        let took = start.elapsed();
+        assert!(took.as_millis() < 2000, "{name} took {took:?}");
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.rule_id == "screening.incomplete"),
+            "{name}: {:?}",
+            report.findings
+        );
+        assert_ne!(report.verdict, Verdict::Approve, "{name}");
+    }
+    // An empty attachment too.
+    let report = screen_request(&post_with(
+        Via::Personal,
+        "Hello",
+        vec![attach(Vec::new(), "x.jpg")],
+    ));
+    assert_eq!(rules(&report), [("screening.incomplete", Severity::Review)]);
+}
+
+#[test]
+fn good_files_of_every_supported_format_pass() {
+    let rgb = photo(120, 90, 10);
+    let mut gif = Vec::new();
+    image::codecs::gif::GifEncoder::new(&mut gif)
+        .encode(
+            &image::RgbaImage::from_fn(32, 32, |x, y| {
+                image::Rgba([x as u8 * 8, y as u8 * 8, 0, 255])
+            }),
+            32,
+            32,
+            image::ExtendedColorType::Rgba8,
+        )
+        .unwrap();
+    for (name, bytes) in [
+        ("jpeg", jpeg(&rgb, 80)),
+        ("grey jpeg", {
+            let mut out = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
+                .encode_image(&luma(&rgb))
+                .unwrap();
+            out
+        }),
+        ("png", png(&DynamicImage::ImageRgb8(rgb.clone()))),
+        (
+            "png rgba",
+            png(&DynamicImage::ImageRgba8(
+                DynamicImage::ImageRgb8(rgb.clone()).to_rgba8(),
+            )),
+        ),
+        ("webp", webp(&rgb)),
+        ("gif", gif),
+    ] {
+        let report = screen_request(&post_with(Via::Official, "Hello", vec![attach(bytes, "x")]));
+        assert_eq!(
+            report.verdict,
+            Verdict::Approve,
+            "{name}: {:?}",
+            report.findings
+        );
+    }
+}
+
+// ---- strip ----
+
+#[test]
+fn strip_removes_metadata_and_keeps_pixels() {
+    let rgb = photo(150, 100, 11);
+    let exif = Exif::new()
+        .gps(51.0, -1.0)
+        .ascii(0x010E, "Grace Hill")
+        .orientation(6)
+        .tiff();
+    let xmp = xmp_packet(XMP_GPS);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "jpeg",
+            jpeg_with_segment(
+                &jpeg_with_xmp(&jpeg_with_exif(&jpeg(&rgb, 90), &exif), &xmp),
+                0xFE,
+                b"comment",
+            ),
+        ),
+        (
+            "png",
+            png_with_chunk(
+                &png_with_xmp(
+                    &png_with_chunk(&png(&DynamicImage::ImageRgb8(rgb.clone())), b"eXIf", &exif),
+                    &xmp,
+                ),
+                b"tEXt",
+                b"Author\0Grace Hill",
+            ),
+        ),
+        (
+            "webp",
+            webp_with_chunk(
+                &webp_with_chunk(&webp(&rgb), b"EXIF", &exif, 150, 100),
+                b"XMP ",
+                xmp.as_bytes(),
+                150,
+                100,
+            ),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let before = meta::read(&bytes);
+        assert!(!before.gps.is_empty() && !before.texts.is_empty(), "{name}");
+        let stripped = gimage::strip(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!stripped.removed.is_empty(), "{name}");
+        let after = meta::read(&stripped.bytes);
+        assert!(
+            after.gps.is_empty() && after.texts.is_empty(),
+            "{name}: {after:?}"
+        );
+        assert!(stripped.bytes.len() < bytes.len());
+        assert_eq!(
+            gimage::decode::full_pixels(&stripped.bytes).unwrap(),
+            gimage::decode::full_pixels(&bytes).unwrap(),
+            "{name}"
+        );
+        // The stripped copy screens clean.
+        let report = screen_request(&post_with(
+            Via::Official,
+            "Hello",
+            vec![attach(stripped.bytes.clone(), "x")],
+        ));
+        assert_eq!(
+            report.verdict,
+            Verdict::Approve,
+            "{name}: {:?}",
+            report.findings
+        );
+        // Stripping again changes nothing.
+        let again = gimage::strip(&stripped.bytes).unwrap();
+        assert_eq!(again.bytes, stripped.bytes, "{name}");
+        if name == "jpeg" {
+            let orientation = exif::Reader::new()
+                .read_from_container(&mut std::io::Cursor::new(&stripped.bytes))
+                .unwrap();
+            let o = orientation
+                .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+                .unwrap();
+            assert_eq!(o.value.get_uint(0), Some(6));
+            assert_eq!(orientation.fields().count(), 1);
+        }
+        if name == "webp" {
+            let chunks = gimage::container::webp_chunks(&stripped.bytes);
+            assert!(chunks.error.is_none());
+            assert_eq!(chunks.pieces[0].data[0] & 0x0C, 0, "VP8X flags cleared");
+        }
+    }
+}
+
+#[test]
+fn strip_refuses_what_it_cannot_do_safely() {
+    let good = jpeg(&photo(100, 80, 12), 90);
+    assert!(gimage::strip(&good[..good.len() - 40]).is_err());
+    assert!(gimage::strip(b"hello").is_err());
+    assert!(gimage::strip(&Exif::new().gps(1.0, 1.0).tiff()).is_err());
+}
+
+#[test]
+fn strip_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jpg");
+    let output = dir.path().join("out.jpg");
+    std::fs::write(&input, jpeg_with_exif(&small_jpeg(13), &gps_exif())).unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_gatepost"))
+        .args(["strip"])
+        .arg(&input)
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(String::from_utf8_lossy(&run.stderr).contains("EXIF"));
+    let out = std::fs::read(&output).unwrap();
+    assert!(meta::read(&out).gps.is_empty());
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_gatepost"))
+        .args(["strip", "/nonexistent.jpg"])
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
