@@ -21,6 +21,8 @@
 //! - `screen`: one post, start to finish.
 //! - `report`, `post`: domain types.
 //! - `proto`, `convert`: the wire types and their mapping to domain types.
+//! - `rescan`: an account's history, in parallel and in order.
+//! - `service/`: the gRPC service (`gatepost serve`); `shutdown`: its signals.
 //! - `cli/`: the `gatepost` command.
 
 pub mod cli;
@@ -31,8 +33,11 @@ pub mod pack;
 pub mod post;
 pub mod proto;
 pub mod report;
+pub mod rescan;
 pub mod rules;
 pub mod screen;
+pub mod service;
+pub mod shutdown;
 pub mod snapshot;
 pub mod text;
 

@@ -8,6 +8,8 @@
 mod check;
 mod policy;
 mod render;
+mod rescan;
+mod serve;
 mod strip;
 
 use std::{ffi::OsString, path::PathBuf, process::ExitCode};
@@ -42,6 +44,10 @@ enum Command {
         /// Where to write the cleaned copy.
         output: PathBuf,
     },
+    /// Run the gRPC service.
+    Serve(serve::Args),
+    /// Re-screen an account's history (JSONL of Posts) against a pack.
+    Rescan(rescan::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,6 +117,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             policy::rules();
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve(args) => serve::run(args),
+        Command::Rescan(args) => rescan::run(args),
     };
     match result {
         Ok(code) => code,

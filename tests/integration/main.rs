@@ -7,3 +7,4 @@ mod properties;
 mod text_rules;
 mod util;
 mod images;
+mod grpc;
