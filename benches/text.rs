@@ -80,7 +80,8 @@ fn synthetic_pack(n: usize) -> Pack {
         roster.push(Pupil {
             id: format!("P{i:06}"),
             given_name: given.to_string(),
-            preferred_name: (i % 7 == 0).then(|| format!("{}y", &given[..given.len().min(3)])),
+            preferred_name: (i % 7 == 0)
+                .then(|| format!("{}y", given.chars().take(3).collect::<String>())),
             middle_names: if i % 3 == 0 {
                 vec![GIVEN[(i + 5) % GIVEN.len()].to_string()]
             } else {

@@ -164,13 +164,25 @@ impl LexiconMatcher {
             let word_start = at_word_start(text, start);
             let word_end = at_word_end(text, end);
             let variants = &self.patterns[m.pattern().as_usize()].variants;
-            let stretched = |v: &&Variant| {
-                v.runs
-                    .iter()
-                    .enumerate()
-                    .all(|(k, &need)| squeezed.run(start + k) >= need)
+            // Terms may be stretched ("fuuuck"); allow-list entries must
+            // match as written, or "niger" would excuse a stretched slur.
+            let fits = |v: &Variant, entry: u32| {
+                let exact = self.allow[entry as usize];
+                v.runs.iter().enumerate().all(|(k, &need)| {
+                    let have = squeezed.run(start + k);
+                    if exact && need > 0 {
+                        have == need
+                    } else {
+                        have >= need
+                    }
+                })
             };
-            for &(entry, mode) in variants.iter().filter(stretched).flat_map(|v| &v.entries) {
+            let found = variants
+                .iter()
+                .flat_map(|v| v.entries.iter().map(move |e| (v, *e)))
+                .filter(|&(v, (entry, _))| fits(v, entry))
+                .map(|(_, e)| e);
+            for (entry, mode) in found {
                 let ok = match mode {
                     Mode::Word => word_start && word_end,
                     Mode::Prefix => word_start,
@@ -281,5 +293,17 @@ mod tests {
         assert!(found(&m, "Scunthorpe, assistant, class").is_empty());
         assert!(found(&m, "We saw a blue tit").is_empty());
         assert_eq!(found(&m, "you tit"), ["tit"]);
+    }
+
+    #[test]
+    fn allow_list_entries_match_as_written() {
+        let m = LexiconMatcher::build(&[
+            entry("loser", Category::Insult),
+            entry("looser", Category::Allow),
+        ])
+        .unwrap();
+        assert!(found(&m, "a looser fit").is_empty());
+        assert_eq!(found(&m, "what a loser"), ["loser"]);
+        assert_eq!(found(&m, "what a loooser"), ["loooser"]);
     }
 }
