@@ -205,6 +205,49 @@ fn other(bytes: &[u8], format: Format) -> Result<(u32, u32, GrayImage), DecodeEr
     Ok((w, h, grey))
 }
 
+/// Decodes a pack logo: the working copy (long side at most `side`) and,
+/// for formats with transparency, its alpha channel at the same size.
+///
+/// # Errors
+///
+/// As [`decode`].
+pub fn decode_with_alpha(
+    bytes: &[u8],
+    side: u32,
+) -> Result<(Decoded, Option<GrayImage>), DecodeError> {
+    let decoded = decode_to(bytes, side)?;
+    let format = decoded.format;
+    if !matches!(format, Format::Png | Format::WebP | Format::Gif) {
+        return Ok((decoded, None));
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    let decoder = reader
+        .into_decoder()
+        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    if !decoder.color_type().has_alpha() {
+        return Ok((decoded, None));
+    }
+    let img = DynamicImage::from_decoder(decoder)
+        .map_err(|e| DecodeError::Corrupt(e.to_string()))?
+        .to_rgba8();
+    let (w, h) = img.dimensions();
+    let alpha = GrayImage::from_fn(w, h, |x, y| image::Luma([img.get_pixel(x, y).0[3]]));
+    let (gw, gh) = decoded.grey.dimensions();
+    let alpha = if (gw, gh) == (w, h) {
+        alpha
+    } else {
+        resize_area(&alpha, gw, gh)
+    };
+    Ok((decoded, Some(alpha)))
+}
+
 /// Decodes every pixel at full size in the file's own colour layout,
 /// through the same limits. Used to prove a stripped file still shows
 /// exactly the same picture.

@@ -9,6 +9,9 @@
 
 pub mod container;
 pub mod decode;
+pub mod faces;
+pub mod fingerprint;
+pub mod logo;
 pub mod meta;
 pub mod strip;
 
@@ -32,29 +35,65 @@ pub struct PackImageError {
 /// A school's images, compiled at pack load: logo templates and the
 /// fingerprints of withdrawn images.
 #[derive(Debug, Default)]
-pub struct SchoolImages {}
+pub struct SchoolImages {
+    logos: Vec<logo::Logo>,
+    withdrawn: Vec<fingerprint::Withdrawn>,
+}
+
+/// The long side logos are decoded at before their templates are made.
+const LOGO_SIDE: u32 = 512;
 
 impl SchoolImages {
     /// Compiles a school's `logos/` and `withdrawn/` images.
     ///
     /// # Errors
     ///
-    /// Every image that cannot be decoded, each naming its file.
+    /// Every image that cannot be decoded or used, each naming its file.
     pub fn build(
-        _logos: &[ImageFile],
-        _withdrawn: &[ImageFile],
+        logos: &[ImageFile],
+        withdrawn: &[ImageFile],
     ) -> Result<SchoolImages, Vec<PackImageError>> {
-        Ok(SchoolImages {})
+        let mut errors = Vec::new();
+        let mut out = SchoolImages::default();
+        let err = |f: &ImageFile, why: String| PackImageError {
+            path: f.path.display().to_string(),
+            why,
+        };
+        for f in logos {
+            match decode::decode_with_alpha(&f.bytes, LOGO_SIDE) {
+                Ok((d, alpha)) => {
+                    match logo::Logo::new(f.path.display().to_string(), &d.grey, alpha.as_ref()) {
+                        Some(l) => out.logos.push(l),
+                        None => errors.push(err(f, "the logo is blank or too small".into())),
+                    }
+                }
+                Err(e) => errors.push(err(f, e.to_string())),
+            }
+        }
+        for f in withdrawn {
+            match decode::decode(&f.bytes) {
+                Ok(d) => out.withdrawn.push(fingerprint::Withdrawn::new(
+                    f.path.display().to_string(),
+                    &d.grey,
+                )),
+                Err(e) => errors.push(err(f, e.to_string())),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
     }
 
     /// Whether the school has any logos.
     pub fn has_logos(&self) -> bool {
-        false
+        !self.logos.is_empty()
     }
 
     /// Whether the school has withdrawn any images.
     pub fn has_withdrawn(&self) -> bool {
-        false
+        !self.withdrawn.is_empty()
     }
 }
 
@@ -84,24 +123,53 @@ pub struct PixelFacts {
     pub logos: Vec<(String, PixelBox)>,
 }
 
-/// Decodes an image once and runs the requested checks on it.
+/// Decodes an image once and runs the requested checks on the shared
+/// working copy.
 ///
 /// # Errors
 ///
 /// [`DecodeError`] when the image cannot be decoded within the limits
-/// (including a panic inside a decoder, reported as damage).
+/// (including a panic inside a decoder or detector, reported as damage).
 pub fn analyse(
     bytes: &[u8],
-    _school: &SchoolImages,
-    _checks: Checks,
+    school: &SchoolImages,
+    checks: Checks,
 ) -> Result<PixelFacts, DecodeError> {
     let run = || -> Result<PixelFacts, DecodeError> {
         let decoded = decode::decode(bytes)?;
-        Ok(PixelFacts {
+        let scale = decoded.scale();
+        let up = |b: PixelBox| PixelBox {
+            x: (b.x as f32 * scale) as u32,
+            y: (b.y as f32 * scale) as u32,
+            width: ((b.width as f32 * scale) as u32).min(decoded.width),
+            height: ((b.height as f32 * scale) as u32).min(decoded.height),
+        };
+        let mut facts = PixelFacts {
             format: Some(decoded.format),
             size: (decoded.width, decoded.height),
             ..PixelFacts::default()
-        })
+        };
+        if checks.withdrawn && !school.withdrawn.is_empty() {
+            if let Some(view) = fingerprint::of(&decoded.grey) {
+                facts.withdrawn = school
+                    .withdrawn
+                    .iter()
+                    .find(|w| fingerprint::matches(&view, w).is_some())
+                    .map(|w| w.path.clone());
+            }
+        }
+        if checks.faces {
+            let found = faces::find(&decoded.grey)
+                .ok_or_else(|| DecodeError::Corrupt("the face detector is unavailable".into()))?;
+            facts.faces = found.into_iter().map(up).collect();
+        }
+        if checks.logos && !school.logos.is_empty() {
+            facts.logos = logo::find(&decoded.grey, &school.logos)
+                .into_iter()
+                .map(|f| (school.logos[f.logo].path.clone(), up(f.bbox)))
+                .collect();
+        }
+        Ok(facts)
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
         .unwrap_or_else(|_| Err(DecodeError::Corrupt("the decoder failed".into())))

@@ -649,3 +649,355 @@ fn strip_command_line() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+// ---- pixels: a pack with a logo and withdrawn photos ----
+
+const WITHDRAWN_SEEDS: [u64; 2] = [4242, 777];
+
+fn image_snapshot() -> &'static gatepost::Snapshot {
+    static SNAPSHOT: std::sync::OnceLock<gatepost::Snapshot> = std::sync::OnceLock::new();
+    SNAPSHOT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        crate::util::write_pack(dir.path());
+        let school = dir.path().join("schools/test");
+        std::fs::create_dir_all(school.join("logos")).unwrap();
+        std::fs::create_dir_all(school.join("withdrawn")).unwrap();
+        std::fs::write(
+            school.join("logos/crest.png"),
+            png(&DynamicImage::ImageRgba8(crest(120, 0))),
+        )
+        .unwrap();
+        for seed in WITHDRAWN_SEEDS {
+            std::fs::write(
+                school.join(format!("withdrawn/w{seed}.jpg")),
+                jpeg(&photo(640, 480, seed), 85),
+            )
+            .unwrap();
+        }
+        let pack = gatepost::Pack::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        gatepost::Snapshot::build(&pack).unwrap()
+    })
+}
+
+fn screen_images(req: &Request) -> Report {
+    gatepost::screen(
+        image_snapshot(),
+        req,
+        gatepost::Options {
+            today: crate::util::today(),
+        },
+    )
+    .unwrap()
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/images")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn has(report: &Report, rule: &str) -> bool {
+    report.findings.iter().any(|f| f.rule_id == rule)
+}
+
+fn unattested(bytes: Vec<u8>) -> Attachment {
+    Attachment {
+        people_attested: false,
+        ..attach(bytes, "photo.jpg")
+    }
+}
+
+// ---- faces ----
+
+#[test]
+fn faces_need_attestation_on_official_accounts() {
+    let face = fixture("astronaut.jpg");
+    let report = screen_images(&post_with(
+        Via::Official,
+        "Hello",
+        vec![unattested(face.clone())],
+    ));
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "photo.unattested_faces")
+        .unwrap_or_else(|| panic!("{:?}", report.findings));
+    assert_eq!(f.severity, Severity::Review);
+    assert_eq!(report.verdict, Verdict::Review);
+    let Location::Image { bbox: Some(b), .. } = f.location else {
+        panic!("{:?}", f.location);
+    };
+    // The astronaut's face is in the upper middle of the 256×256 picture.
+    assert!((60..130).contains(&b.x) && (10..80).contains(&b.y), "{b:?}");
+    assert!((30..90).contains(&b.width), "{b:?}");
+    // Attested (nobody from the roster in it, or listed): no finding.
+    let report = screen_images(&post_with(
+        Via::Official,
+        "Hello",
+        vec![attach(face.clone(), "a.jpg")],
+    ));
+    assert_eq!(report.verdict, Verdict::Approve, "{:?}", report.findings);
+    // The rule does not apply to personal accounts.
+    let report = screen_images(&post_with(Via::Personal, "Hello", vec![unattested(face)]));
+    assert!(!has(&report, "photo.unattested_faces"));
+}
+
+#[test]
+fn pictures_without_people_have_no_faces() {
+    let mut cases: Vec<(String, Vec<u8>)> = ["chelsea.jpg", "coffee.jpg", "rocket.jpg"]
+        .iter()
+        .map(|n| (n.to_string(), fixture(n)))
+        .collect();
+    for seed in 20..30 {
+        cases.push((
+            format!("synthetic {seed}"),
+            jpeg(&photo(800, 600, seed), 85),
+        ));
+    }
+    for (name, bytes) in cases {
+        let report = screen_images(&post_with(Via::Official, "Hello", vec![unattested(bytes)]));
+        assert_eq!(
+            report.verdict,
+            Verdict::Approve,
+            "{name}: {:?}",
+            report.findings
+        );
+    }
+}
+
+#[test]
+fn the_face_model_is_embedded() {
+    assert!(gimage::faces::model_loads());
+}
+
+// ---- withdrawn ----
+
+#[test]
+fn withdrawn_copies_match_under_each_transformation() {
+    let orig = photo(640, 480, WITHDRAWN_SEEDS[0]);
+    let crop = |l: u32, t: u32, r: u32, b: u32| {
+        image::imageops::crop_imm(&orig, l, t, 640 - l - r, 480 - t - b).to_image()
+    };
+    let shift = |d: i16| {
+        image::RgbImage::from_fn(640, 480, |x, y| {
+            image::Rgb(
+                orig.get_pixel(x, y)
+                    .0
+                    .map(|c| (c as i16 + d).clamp(0, 255) as u8),
+            )
+        })
+    };
+    let resized =
+        |w, h| image::imageops::resize(&orig, w, h, image::imageops::FilterType::Triangle);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("identical", jpeg(&orig, 85)),
+        ("half size", jpeg(&resized(320, 240), 85)),
+        ("double size", jpeg(&resized(1280, 960), 90)),
+        ("thumbnail", jpeg(&resized(160, 120), 85)),
+        ("recompressed q25", jpeg(&orig, 25)),
+        ("as PNG", png(&DynamicImage::ImageRgb8(orig.clone()))),
+        ("as WebP", webp(&orig)),
+        ("brighter", jpeg(&shift(40), 85)),
+        ("darker", jpeg(&shift(-40), 85)),
+        ("greyscale", jpeg(&grey_to_rgb(&luma(&orig)), 85)),
+        ("crop 5% all round", jpeg(&crop(32, 24, 32, 24), 85)),
+        ("crop 10% all round", jpeg(&crop(64, 48, 64, 48), 85)),
+        ("crop 15% off the left", jpeg(&crop(96, 0, 0, 0), 85)),
+        ("crop top and right", jpeg(&crop(0, 48, 64, 0), 85)),
+        ("crop left and bottom", jpeg(&crop(51, 0, 0, 38), 85)),
+        (
+            "second withdrawn image",
+            jpeg(&photo(640, 480, WITHDRAWN_SEEDS[1]), 70),
+        ),
+    ];
+    for (name, bytes) in cases {
+        for via in [Via::Official, Via::Personal] {
+            let report = screen_images(&post_with(
+                via,
+                "Hello",
+                vec![attach(bytes.clone(), "a.jpg")],
+            ));
+            let f = report
+                .findings
+                .iter()
+                .find(|f| f.rule_id == "photo.withdrawn");
+            assert!(f.is_some(), "{name}: {:?}", report.findings);
+            assert_eq!(f.unwrap().severity, Severity::Block);
+            assert!(
+                !f.unwrap().reason.contains("w4242"),
+                "no pack paths in reasons"
+            );
+        }
+    }
+}
+
+#[test]
+fn different_photos_are_not_withdrawn() {
+    let mut cases: Vec<Vec<u8>> = (100..140)
+        .map(|seed| jpeg(&photo(640, 480, seed), 85))
+        .collect();
+    for n in ["astronaut.jpg", "chelsea.jpg", "coffee.jpg", "rocket.jpg"] {
+        cases.push(fixture(n));
+    }
+    for (i, bytes) in cases.into_iter().enumerate() {
+        let report = screen_images(&post_with(
+            Via::Official,
+            "Hello",
+            vec![attach(bytes, "a.jpg")],
+        ));
+        assert!(!has(&report, "photo.withdrawn"), "case {i}");
+    }
+}
+
+// ---- logos ----
+
+/// A photo with the crest (or a look-alike) composited at `frac` of its width.
+fn with_logo(
+    variant: u32,
+    frac: f32,
+    degrees: f32,
+    grey: bool,
+    seed: u64,
+) -> (Vec<u8>, (u32, u32, u32)) {
+    // Logos too tall for a landscape frame go on a portrait photo.
+    let (w, h) = if frac > 0.6 { (900, 1300) } else { (1200, 900) };
+    let mut p = photo(w, h, seed);
+    let lw = (w as f32 * frac) as u32;
+    let x = (w - lw) / 3;
+    let y = 24;
+    composite(&mut p, &crest(400, variant), x as i32, y, lw, degrees, grey);
+    (jpeg(&p, 85), (x, y as u32, lw))
+}
+
+#[test]
+fn logos_are_found_at_many_sizes_on_personal_accounts() {
+    for (i, frac) in [0.08f32, 0.12, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0]
+        .into_iter()
+        .enumerate()
+    {
+        for (degrees, grey) in [(0.0, false), (10.0, false), (-8.0, true), (5.0, true)] {
+            let (bytes, (x, _y, lw)) = with_logo(0, frac, degrees, grey, 60 + i as u64);
+            let report = screen_images(&post_with(
+                Via::Personal,
+                "Hello",
+                vec![attach(bytes.clone(), "a.jpg")],
+            ));
+            let f = report
+                .findings
+                .iter()
+                .find(|f| f.rule_id == "brand.logo")
+                .unwrap_or_else(|| panic!("{frac} {degrees} {grey}: {:?}", report.findings));
+            assert_eq!(f.severity, Severity::Block);
+            let Location::Image { bbox: Some(b), .. } = f.location else {
+                panic!()
+            };
+            let (cx, want_cx) = (b.x + b.width / 2, x + lw / 2);
+            assert!(
+                cx.abs_diff(want_cx) < lw / 4 + 8,
+                "{frac} {degrees}: {b:?} vs x {x} w {lw}"
+            );
+            assert!(
+                b.width > lw * 6 / 10 && b.width < lw * 16 / 10,
+                "{frac} {degrees}: {b:?} vs {lw}"
+            );
+            // Official accounts may show their own logo.
+            let report = screen_images(&post_with(
+                Via::Official,
+                "Hello",
+                vec![attach(bytes, "a.jpg")],
+            ));
+            assert!(!has(&report, "brand.logo"));
+        }
+    }
+}
+
+#[test]
+fn look_alike_logos_and_plain_photos_do_not_match() {
+    for variant in 1..4 {
+        for (i, frac) in [0.1f32, 0.25, 0.5, 0.9].into_iter().enumerate() {
+            for degrees in [0.0, 8.0] {
+                let (bytes, _) = with_logo(variant, frac, degrees, false, 90 + i as u64);
+                let report = screen_images(&post_with(
+                    Via::Personal,
+                    "Hello",
+                    vec![attach(bytes, "a.jpg")],
+                ));
+                assert!(
+                    !has(&report, "brand.logo"),
+                    "look-alike {variant} at {frac}: {:?}",
+                    report.findings
+                );
+            }
+        }
+    }
+    for seed in 200..212 {
+        let report = screen_images(&post_with(
+            Via::Personal,
+            "Hello",
+            vec![attach(jpeg(&photo(1000, 750, seed), 85), "a.jpg")],
+        ));
+        assert!(!has(&report, "brand.logo"), "photo {seed}");
+    }
+    for n in ["astronaut.jpg", "chelsea.jpg", "coffee.jpg", "rocket.jpg"] {
+        let report = screen_images(&post_with(
+            Via::Personal,
+            "Hello",
+            vec![attach(fixture(n), "a.jpg")],
+        ));
+        assert!(!has(&report, "brand.logo"), "{n}");
+    }
+}
+
+// ---- several attachments, pack errors ----
+
+#[test]
+fn several_attachments_are_reported_in_order() {
+    let gps = jpeg_with_exif(&small_jpeg(30), &gps_exif());
+    let broken = small_jpeg(31)[..300].to_vec();
+    let withdrawn = jpeg(&photo(640, 480, WITHDRAWN_SEEDS[0]), 80);
+    let req = post_with(
+        Via::Official,
+        "Hello",
+        vec![
+            attach(gps, "a.jpg"),
+            attach(broken, "b.jpg"),
+            attach(withdrawn, "c.jpg"),
+            attach(small_jpeg(32), "d.jpg"),
+        ],
+    );
+    let report = screen_images(&req);
+    let got: Vec<(&str, usize)> = report
+        .findings
+        .iter()
+        .map(|f| match f.location {
+            Location::Image { attachment, .. } => (f.rule_id, attachment),
+            _ => (f.rule_id, 99),
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("image.location", 0),
+            ("screening.incomplete", 1),
+            ("photo.withdrawn", 2)
+        ]
+    );
+}
+
+#[test]
+fn an_unusable_pack_image_is_a_pack_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::util::write_pack(dir.path());
+    let logos = dir.path().join("schools/test/logos");
+    std::fs::create_dir_all(&logos).unwrap();
+    std::fs::write(logos.join("broken.png"), b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let withdrawn = dir.path().join("schools/test/withdrawn");
+    std::fs::create_dir_all(&withdrawn).unwrap();
+    std::fs::write(withdrawn.join("notes.txt"), b"hello").unwrap();
+    let err = gatepost::Pack::load(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("schools/test/logos/broken.png"), "{err}");
+    assert!(err.contains("schools/test/withdrawn/notes.txt"), "{err}");
+}
