@@ -188,24 +188,30 @@ pub(super) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let in_flight = rayon::current_num_threads() * 4;
-    let written = ordered(lines, BATCH, in_flight, work, |done: Done| -> io::Result<()> {
-        out.write_all(&done.out)?;
-        if !done.errors.is_empty() {
-            out.flush()?;
-            for e in &done.errors {
-                eprintln!("{}gatepost: {e}", if progress { "\r\x1b[K" } else { "" });
+    let written = ordered(
+        lines,
+        BATCH,
+        in_flight,
+        work,
+        |done: Done| -> io::Result<()> {
+            out.write_all(&done.out)?;
+            if !done.errors.is_empty() {
+                out.flush()?;
+                for e in &done.errors {
+                    eprintln!("{}gatepost: {e}", if progress { "\r\x1b[K" } else { "" });
+                }
             }
-        }
-        malformed += done.errors.len() as u64;
-        lines_read += done.lines;
-        tally.merge(&done.tally);
-        if progress && last_progress.elapsed() >= Duration::from_millis(200) {
-            last_progress = Instant::now();
-            let rate = tally.posts as f64 / started.elapsed().as_secs_f64().max(1e-9);
-            eprint!("\r\x1b[K{} posts screened ({rate:.0}/s)", tally.posts);
-        }
-        Ok(())
-    });
+            malformed += done.errors.len() as u64;
+            lines_read += done.lines;
+            tally.merge(&done.tally);
+            if progress && last_progress.elapsed() >= Duration::from_millis(200) {
+                last_progress = Instant::now();
+                let rate = tally.posts as f64 / started.elapsed().as_secs_f64().max(1e-9);
+                eprint!("\r\x1b[K{} posts screened ({rate:.0}/s)", tally.posts);
+            }
+            Ok(())
+        },
+    );
     if progress {
         eprint!("\r\x1b[K");
     }
@@ -229,7 +235,11 @@ pub(super) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "{} / {} ({})",
                 args.school.trim(),
                 args.account,
-                if scan.official() { "official" } else { "personal" }
+                if scan.official() {
+                    "official"
+                } else {
+                    "personal"
+                }
             );
             eprint!("{}", table(&label, &who, &summary, malformed, elapsed));
         }
@@ -254,7 +264,11 @@ fn table(
     let mut t = String::new();
     let secs = elapsed.as_secs_f64();
     let rate = s.posts_scanned as f64 / secs.max(1e-9);
-    let _ = writeln!(t, "Re-scan of {label} for {who}, policy {}", s.policy_version);
+    let _ = writeln!(
+        t,
+        "Re-scan of {label} for {who}, policy {}",
+        s.policy_version
+    );
     let row = |t: &mut String, name: &str, n: u64| {
         let _ = writeln!(t, "  {name:<26} {n:>10}");
     };

@@ -53,7 +53,16 @@ pub(super) fn spawn(
 ) -> mpsc::Receiver<Out> {
     let (tx, rx) = mpsc::channel(RESPONSES);
     tokio::spawn(async move {
-        let code = run(&state, stream, Arc::new(scan), deadline, tx, permit, started).await;
+        let code = run(
+            &state,
+            stream,
+            Arc::new(scan),
+            deadline,
+            tx,
+            permit,
+            started,
+        )
+        .await;
         state.metrics.request(Rpc::Rescan, code, started.elapsed());
         tracing::info!(
             code = ?code,

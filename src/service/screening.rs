@@ -229,12 +229,39 @@ impl pb::screening_server::Screening for Screening {
 
     async fn strip_metadata(
         &self,
-        _request: Request<pb::StripMetadataRequest>,
+        request: Request<pb::StripMetadataRequest>,
     ) -> Result<Response<pb::StripMetadataResponse>, Status> {
-        let result = Err(Status::unimplemented(
-            "StripMetadata is not available in this version: metadata stripping arrives with the image checks",
-        ));
-        self.finish(Rpc::StripMetadata, Instant::now(), &result);
+        let started = Instant::now();
+        let result = async {
+            let _permit = limits::admit(&self.state.permits)?;
+            let deadline = limits::deadline(request.metadata());
+            Caller::of(&request)?;
+            let wire = request.into_inner();
+            let bad = |why: String| {
+                Status::with_error_details(
+                    Code::InvalidArgument,
+                    format!("content: {why}"),
+                    ErrorDetails::with_bad_request_violation("content", why),
+                )
+            };
+            if wire.content.is_empty() {
+                return Err(bad("no image bytes".into()));
+            }
+            limits::check(deadline)?;
+            // Decoding to verify the result is CPU work: off the runtime.
+            let stripped = limits::on_pool(move || crate::image::strip(&wire.content)).await?;
+            match stripped {
+                Ok(s) => Ok(Response::new(pb::StripMetadataResponse {
+                    content: s.bytes,
+                    media_type: s.format.media_type().to_string(),
+                    removed: s.removed,
+                })),
+                Err(e @ crate::image::StripError::Verify(_)) => Err(Status::internal(e.to_string())),
+                Err(e) => Err(bad(e.to_string())),
+            }
+        }
+        .await;
+        self.finish(Rpc::StripMetadata, started, &result);
         result
     }
 

@@ -178,7 +178,9 @@ fn history_text(i: usize) -> String {
         5 => format!("What a shit day for sports day {i}"),
         7 => format!("Call me on 07700 900{:03} about the trip", i % 1000),
         8 => format!("Those refs were idiots today {i}"),
-        _ => format!("Lovely weather for the school fair, day {i}. Thank you to all our volunteers!"),
+        _ => {
+            format!("Lovely weather for the school fair, day {i}. Thank you to all our volunteers!")
+        }
     }
 }
 
@@ -194,7 +196,8 @@ async fn rescan_of_ten_thousand_posts_is_in_order_with_a_correct_summary() {
     };
 
     // What the engine says, post by post.
-    let snapshot = Arc::new(Snapshot::build(&Pack::load(&fixtures().join("pack")).unwrap()).unwrap());
+    let snapshot =
+        Arc::new(Snapshot::build(&Pack::load(&fixtures().join("pack")).unwrap()).unwrap());
     let mut expected = gatepost::rescan::Tally::default();
     let mut verdicts = Vec::with_capacity(POSTS);
     for i in 0..POSTS {
@@ -208,7 +211,11 @@ async fn rescan_of_ten_thousand_posts_is_in_order_with_a_correct_summary() {
         expected.add(&report);
         verdicts.push(convert::verdict(report.verdict) as i32);
     }
-    assert!(expected.verdicts.iter().all(|n| *n > 0), "{:?}", expected.verdicts);
+    assert!(
+        expected.verdicts.iter().all(|n| *n > 0),
+        "{:?}",
+        expected.verdicts
+    );
 
     let start = pb::RescanRequest {
         kind: Some(pb::rescan_request::Kind::Start(pb::RescanStart {
@@ -218,7 +225,10 @@ async fn rescan_of_ten_thousand_posts_is_in_order_with_a_correct_summary() {
         })),
     };
     let posts = (0..POSTS).map(|i| pb::RescanRequest {
-        kind: Some(pb::rescan_request::Kind::Post(post(&format!("h{i}"), &history_text(i)))),
+        kind: Some(pb::rescan_request::Kind::Post(post(
+            &format!("h{i}"),
+            &history_text(i),
+        ))),
     });
     let outbound = tokio_stream::iter(std::iter::once(start).chain(posts));
     let mut inbound = client.rescan(outbound).await.unwrap().into_inner();
@@ -311,7 +321,11 @@ async fn rescan_only_failing_bad_posts_and_protocol_errors() {
     assert_eq!(summary.posts_scanned, 101);
     assert_eq!(results.len() as u64, summary.review + summary.rejected);
     assert!(summary.approved > 0);
-    assert!(results.iter().all(|r| r.verdict != pb::Verdict::Approve as i32));
+    assert!(
+        results
+            .iter()
+            .all(|r| r.verdict != pb::Verdict::Approve as i32)
+    );
     assert!(results.windows(2).all(|w| w[0].sequence < w[1].sequence));
     let bad = results.iter().find(|r| r.post_id == "bad").unwrap();
     assert_eq!(bad.sequence, 50);
@@ -404,7 +418,10 @@ async fn bad_input_gets_invalid_argument_naming_the_field() {
             "{field}: {status:?}"
         );
         let details = status.get_error_details();
-        let violations = &details.bad_request().expect("no BadRequest detail").field_violations;
+        let violations = &details
+            .bad_request()
+            .expect("no BadRequest detail")
+            .field_violations;
         assert_eq!(violations[0].field, field);
     }
 
@@ -419,10 +436,49 @@ async fn bad_input_gets_invalid_argument_naming_the_field() {
         .strip_metadata(pb::StripMetadataRequest::default())
         .await
         .unwrap_err();
-    assert_eq!(status.code(), Code::Unimplemented);
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(
+        status.get_error_details().bad_request().unwrap().field_violations[0].field,
+        "content"
+    );
+    let status = client
+        .strip_metadata(pb::StripMetadataRequest {
+            content: b"not an image".to_vec(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    // A real strip: the demo crest with a GPS-bearing eXIf chunk added.
+    let crest = std::fs::read(fixtures().join("pack/schools/oakfield/logos/crest.png")).unwrap();
+    let exif = b"MM\0*\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1a\0\0\0\0\0\x01\0\x02\0\x05\0\0\0\x03\0\0\0\x2c\0\0\0\0\0\0\0\x33\0\0\0\x01\0\0\0\x1e\0\0\0\x01\0\0\0\0\0\0\0\x01";
+    let mut png = crest[..33].to_vec();
+    let mut chunk = b"eXIf".to_vec();
+    chunk.extend_from_slice(exif);
+    png.extend_from_slice(&(exif.len() as u32).to_be_bytes());
+    png.extend_from_slice(&chunk);
+    png.extend_from_slice(&[0, 0, 0, 0]); // CRC: not checked by readers of eXIf
+    png.extend_from_slice(&crest[33..]);
+    assert!(!gatepost::image::meta::read(&png).gps.is_empty());
+    let r = client
+        .strip_metadata(pb::StripMetadataRequest {
+            filename: "crest.png".into(),
+            media_type: "image/png".into(),
+            content: png,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.media_type, "image/png");
+    assert_eq!(r.removed, ["PNG eXIf"]);
+    assert_eq!(r.content, crest);
 
     // Not a panic: hostile text of every kind still gets a verdict.
-    for text in ["\u{0}\u{200b}\u{202e}", &"é".repeat(100_000), "@@@@ #### ////"] {
+    for text in [
+        "\u{0}\u{200b}\u{202e}",
+        &"é".repeat(100_000),
+        "@@@@ #### ////",
+    ] {
         let r = client
             .screen_post(screen_request("oakfield", text))
             .await
@@ -602,7 +658,10 @@ async fn auth_matrix() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(h.status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
+    assert_eq!(
+        h.status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
     server.stop().await;
 }
 
@@ -632,7 +691,10 @@ async fn bad_tokens_file_is_refused_with_its_line() {
     .unwrap();
     let refused = State::load(config(pack.path())).unwrap_err();
     assert_eq!(refused.0.len(), 1);
-    assert!(refused.0[0].starts_with("tokens.toml:1: sha256:"), "{refused}");
+    assert!(
+        refused.0[0].starts_with("tokens.toml:1: sha256:"),
+        "{refused}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -685,7 +747,10 @@ async fn reload_while_requests_run_loses_none() {
     for w in workers {
         let (n, versions) = w.await.unwrap();
         total += n;
-        assert!(versions.iter().all(|v| *v == old || *v == new), "{versions:?}");
+        assert!(
+            versions.iter().all(|v| *v == old || *v == new),
+            "{versions:?}"
+        );
     }
     assert!(total >= 80);
 
@@ -720,7 +785,9 @@ async fn bad_pack_reload_is_refused_and_the_old_pack_stays() {
     assert_eq!(r.policy_version, old);
     assert!(!r.errors.is_empty());
     assert!(
-        r.errors.iter().all(|e| e.starts_with("schools/oakfield/roster.csv:")),
+        r.errors
+            .iter()
+            .all(|e| e.starts_with("schools/oakfield/roster.csv:")),
         "{:?}",
         r.errors
     );
@@ -735,10 +802,10 @@ async fn bad_pack_reload_is_refused_and_the_old_pack_stays() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_reflection_answer() {
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
     use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
     use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
     use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
-    use tonic_reflection::pb::v1::ServerReflectionRequest;
 
     let server = Server::start(config(&fixtures().join("pack"))).await;
     let channel = server.channel().await;

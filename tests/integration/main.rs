@@ -8,3 +8,4 @@ mod text_rules;
 mod util;
 mod images;
 mod grpc;
+mod rescan;
