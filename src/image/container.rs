@@ -50,6 +50,19 @@ impl Format {
         }
     }
 
+    /// The media type: `image/jpeg`, ... (`application/octet-stream` if unknown).
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+            Format::WebP => "image/webp",
+            Format::Gif => "image/gif",
+            Format::Tiff => "image/tiff",
+            Format::Heif => "image/heif",
+            Format::Unknown => "application/octet-stream",
+        }
+    }
+
     /// A short name for reasons: "JPEG", "PNG", ...
     pub fn name(self) -> &'static str {
         match self {
