@@ -54,6 +54,15 @@ enum Mode {
         #[arg(long, default_value_t = 1)]
         streams: usize,
     },
+    /// The engine alone, one thread, no transport: µs per post.
+    Engine {
+        /// Pack.
+        #[arg(long, default_value = "fixtures/pack")]
+        policy: std::path::PathBuf,
+        /// Posts to screen.
+        #[arg(long, default_value_t = 200_000)]
+        posts: usize,
+    },
     /// Writes a JSONL history (one Post per line) to stdout, for `gatepost rescan`.
     Jsonl {
         /// Posts to write.
@@ -280,6 +289,45 @@ fn main() {
                 serde_json::to_writer(&mut out, &post(i, &texts)).unwrap();
                 out.write_all(b"\n").unwrap();
             }
+        }
+        Mode::Engine { policy, posts } => {
+            let pack = gatepost::Pack::load(&policy).expect("pack");
+            let snapshot = gatepost::Snapshot::build(&pack).expect("snapshot");
+            let texts: Vec<String> = (0..SEEDS.len()).map(text).collect();
+            let requests: Vec<gatepost::Request> = (0..SEEDS.len())
+                .map(|i| {
+                    gatepost::convert::request(pb::ScreenPostRequest {
+                        school_id: "oakfield".into(),
+                        account: Some(account()),
+                        post: Some(post(i, &texts)),
+                    })
+                    .unwrap()
+                })
+                .collect();
+            let options = gatepost::Options::default();
+            let started = Instant::now();
+            let mut findings = 0;
+            for i in 0..posts {
+                let r =
+                    gatepost::screen(&snapshot, &requests[i % requests.len()], options).unwrap();
+                findings += r.findings.len();
+            }
+            let secs = started.elapsed().as_secs_f64();
+            for (i, r) in requests.iter().enumerate() {
+                let t = Instant::now();
+                for _ in 0..2000 {
+                    let _ = gatepost::screen(&snapshot, r, options);
+                }
+                println!(
+                    "  seed {i}: {:.2} µs",
+                    t.elapsed().as_secs_f64() * 1e6 / 2000.0
+                );
+            }
+            println!(
+                "engine: {posts} posts in {secs:.2} s: {:.2} µs/post, {:.0} posts/s on one thread ({findings} findings)",
+                secs * 1e6 / posts as f64,
+                posts as f64 / secs
+            );
         }
         Mode::Screen {
             target,

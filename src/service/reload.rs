@@ -27,6 +27,8 @@ pub struct Policy {
     pub snapshot: Arc<Snapshot>,
     /// Who may call, from the pack's `tokens.toml`.
     pub tokens: Tokens,
+    /// The pack directory's [`fingerprint`] taken just before it was read.
+    fingerprint: u64,
 }
 
 /// A pack that was refused: one line per problem
@@ -51,12 +53,14 @@ impl std::error::Error for Refused {}
 /// Loads, validates and compiles the pack in `dir` and its tokens.
 /// Blocking.
 pub(super) fn load(dir: &Path) -> Result<Policy, Refused> {
+    let fingerprint = fingerprint(dir);
     let pack = Pack::load(dir).map_err(|e| Refused(e.0.iter().map(|e| e.to_string()).collect()))?;
     let tokens = Tokens::load(dir, &pack).map_err(Refused)?;
     let snapshot = Snapshot::build(&pack).map_err(|e| Refused(vec![e.to_string()]))?;
     Ok(Policy {
         snapshot: Arc::new(snapshot),
         tokens,
+        fingerprint,
     })
 }
 
@@ -110,8 +114,9 @@ impl State {
     }
 }
 
-/// Polls the pack directory every `every` and reloads once a change has
-/// held still for one poll.
+/// Polls the pack directory every `every` and reloads once a change from
+/// the pack in force has held still for one poll. A refused state of the
+/// directory is not retried until it changes again.
 pub(super) async fn watch(state: Arc<State>, every: Duration) {
     let dir = state.config.policy_dir.clone();
     let print = move || {
@@ -122,16 +127,15 @@ pub(super) async fn watch(state: Arc<State>, every: Duration) {
                 .unwrap_or(0)
         }
     };
-    let mut loaded = print().await;
-    let mut seen = loaded;
+    let mut seen = state.policy().fingerprint;
+    let mut tried = seen;
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    tick.tick().await;
     loop {
         tick.tick().await;
         let now = print().await;
-        if now != loaded && now == seen {
-            loaded = now;
+        if now == seen && now != tried && now != state.policy().fingerprint {
+            tried = now;
             let _ = state.reload("pack directory changed").await;
         }
         seen = now;

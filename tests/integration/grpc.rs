@@ -438,7 +438,12 @@ async fn bad_input_gets_invalid_argument_naming_the_field() {
         .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert_eq!(
-        status.get_error_details().bad_request().unwrap().field_violations[0].field,
+        status
+            .get_error_details()
+            .bad_request()
+            .unwrap()
+            .field_violations[0]
+            .field,
         "content"
     );
     let status = client
@@ -869,5 +874,38 @@ async fn tls_serves_with_a_certificate() {
         .unwrap()
         .into_inner();
     assert_eq!(r.verdict, pb::Verdict::Approve as i32);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watching_the_pack_directory_reloads_it() {
+    let pack = pack_copy();
+    let mut c = config(pack.path());
+    c.watch = Some(Duration::from_millis(20));
+    let server = Server::start(c).await;
+    let old = server.state.policy().snapshot.version.clone();
+    let roster = pack.path().join("schools/oakfield/roster.csv");
+    let mut text = std::fs::read_to_string(&roster).unwrap();
+    text.push_str("P9997,Wendy,,,Watcher,Year 2,no,no,,no\n");
+    std::fs::write(&roster, text).unwrap();
+    // Wait (generously) for the poller; this asserts the outcome, not the time.
+    let mut version = old.clone();
+    for _ in 0..500 {
+        version = server.state.policy().snapshot.version.clone();
+        if version != old {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_ne!(version, old, "the watcher never reloaded the pack");
+    let r = server
+        .client()
+        .await
+        .screen_post(screen_request("oakfield", "Well done Wendy Watcher"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.policy_version, version);
+    assert!(r.findings.iter().any(|f| f.rule_id == "pupil.full_name"));
     server.stop().await;
 }
