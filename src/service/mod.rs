@@ -210,7 +210,9 @@ pub async fn serve(
         .max_encoding_message_size(limit.max(4 << 20));
     let screening = InterceptedService::new(screening, auth::Interceptor::new(Arc::clone(&state)));
 
-    let mut builder = Server::builder();
+    let mut builder = Server::builder()
+        .http2_keepalive_interval(Some(Duration::from_secs(30)))
+        .http2_keepalive_timeout(Some(Duration::from_secs(20)));
     if let Some((cert, key)) = &state.config.tls {
         builder =
             builder.tls_config(ServerTlsConfig::new().identity(Identity::from_pem(cert, key)))?;
@@ -225,7 +227,9 @@ pub async fn serve(
         .watch
         .map(|every| tokio::spawn(reload::watch(Arc::clone(&state), every)));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+    let incoming = TcpIncoming::from(listener)
+        .with_nodelay(Some(true))
+        .with_keepalive(Some(Duration::from_secs(60)));
     let mut server = tokio::spawn(router.serve_with_incoming_shutdown(incoming, async {
         let _ = stopped.await;
     }));

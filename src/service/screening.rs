@@ -19,6 +19,9 @@ use crate::proto::v1 as pb;
 use crate::rules::catalogue::RULES;
 use crate::screen::{ScreenError, screen};
 
+/// How long a Rescan stream may stay open without its first message.
+const FIRST_MESSAGE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The service implementation.
 #[derive(Debug)]
 pub(super) struct Screening {
@@ -86,7 +89,12 @@ impl Screening {
         let deadline = limits::deadline(request.metadata());
         let caller = Caller::of(&request)?;
         let mut stream = request.into_inner();
-        let start = match stream.message().await? {
+        let first = tokio::time::timeout(FIRST_MESSAGE, stream.message())
+            .await
+            .map_err(|_| {
+                Status::deadline_exceeded("no RescanStart within 30 s of opening the stream")
+            })??;
+        let start = match first {
             Some(pb::RescanRequest {
                 kind: Some(pb::rescan_request::Kind::Start(start)),
             }) => start,
@@ -256,7 +264,9 @@ impl pb::screening_server::Screening for Screening {
                     media_type: s.format.media_type().to_string(),
                     removed: s.removed,
                 })),
-                Err(e @ crate::image::StripError::Verify(_)) => Err(Status::internal(e.to_string())),
+                Err(e @ crate::image::StripError::Verify(_)) => {
+                    Err(Status::internal(e.to_string()))
+                }
                 Err(e) => Err(bad(e.to_string())),
             }
         }
