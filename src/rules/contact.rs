@@ -139,6 +139,18 @@ pub fn postcodes_in(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether folded text might hold a UK postcode: its inward code, a digit
+/// and two letters ending a word ("1aa"), with a digit before it.
+fn may_have_postcode(b: &[u8]) -> bool {
+    (1..b.len().saturating_sub(2)).any(|i| {
+        b[i].is_ascii_digit()
+            && b[i + 1].is_ascii_alphabetic()
+            && b[i + 2].is_ascii_alphabetic()
+            && b.get(i + 3).is_none_or(|c| !c.is_ascii_alphanumeric())
+            && b[..i].iter().rev().take(6).any(u8::is_ascii_digit)
+    })
+}
+
 /// Finds personal contact details in folded text. `school_phones` holds
 /// the school's own numbers (national digits), `school_domains` its own
 /// mail domains and `school_postcodes` its own postcodes: none of them
@@ -162,7 +174,16 @@ pub fn find(
             }
         }
     }
-    if folded.contains('@') || folded.contains("at") {
+    let spelt_out = folded.contains(" at ")
+        && [".com", ".co", ".net", ".org", ".uk", ".me"]
+            .iter()
+            .any(|t| folded.contains(t));
+    if folded.contains('@')
+        || folded.contains("[at]")
+        || folded.contains("(at)")
+        || folded.contains(" dot ")
+        || spelt_out
+    {
         for c in EMAIL.captures_iter(folded) {
             let (Some(all), Some(domain)) = (c.get(0), c.get(1)) else {
                 continue;
@@ -186,7 +207,7 @@ pub fn find(
             }
         }
     }
-    if folded.bytes().any(|b| b.is_ascii_digit()) {
+    if may_have_postcode(folded.as_bytes()) {
         for c in ADDRESS.captures_iter(folded) {
             let (Some(all), Some(pc)) = (c.get(0), c.get(1)) else {
                 continue;

@@ -45,7 +45,9 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Finds URLs and bare domains in folded text. E-mail addresses are not links.
 pub fn find_urls(folded: &str) -> Vec<UrlHit> {
-    if !folded.contains('.') {
+    // Every URL and bare domain has a dot followed by a letter or digit.
+    let b = folded.as_bytes();
+    if !(1..b.len()).any(|i| b[i - 1] == b'.' && b[i].is_ascii_alphanumeric()) {
         return Vec::new();
     }
     let mut hits = Vec::new();

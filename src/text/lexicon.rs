@@ -10,10 +10,10 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::normalize::Folded;
-use super::scan::{BuildError, at_word_end, at_word_start};
+use super::scan::{BuildError, at_word_end, at_word_start, drop_contained};
 use super::squeeze::Squeezed;
 use crate::pack::lexicon::{Category, Entry, Mode};
 
@@ -143,8 +143,12 @@ impl LexiconMatcher {
                 }
             }
         }
+        // A full DFA: the lexicon is the same few thousand patterns for
+        // every post, built once per pack, and is searched over every byte.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .byte_classes(true)
             .build(&texts)
             .map_err(|e| BuildError::new(e.to_string()))?;
         Ok(LexiconMatcher {
@@ -152,6 +156,11 @@ impl LexiconMatcher {
             patterns,
             allow,
         })
+    }
+
+    /// How many distinct patterns the automaton holds.
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
     }
 
     /// Finds lexicon terms in squeezed text, allow-listed ones removed.
@@ -198,7 +207,22 @@ impl LexiconMatcher {
                 }
             }
         }
-        hits.retain(|(h, _)| !allowed.iter().any(|&(s, e)| s <= h.start && h.end <= e));
+        allowed.sort_unstable_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
+        hits.sort_unstable_by_key(|(h, _)| h.start);
+        let mut cover = allowed.iter().peekable();
+        let mut widest: Option<(usize, usize)> = None;
+        hits.retain(|(h, _)| {
+            while let Some(&&(s, e)) = cover.peek() {
+                if s > h.start {
+                    break;
+                }
+                if widest.is_none_or(|(_, we)| e > we) {
+                    widest = Some((s, e));
+                }
+                cover.next();
+            }
+            !widest.is_some_and(|(_, e)| h.end <= e)
+        });
         // A term found inside a longer word ("f*cking", "motherfucker") is
         // reported as that whole word, so the highlight covers it.
         let mut hits: Vec<TermHit> = hits
@@ -219,16 +243,12 @@ impl LexiconMatcher {
             })
             .collect();
         // One hit per span: the earliest entry wins, and the built-in files
-        // load discriminatory terms first.
-        hits.sort_by_key(|h| (h.start, h.end, h.entry));
+        // load discriminatory terms first. A hit inside a longer one ("arse"
+        // in "arse bandit") is the same finding.
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.entry));
         hits.dedup_by_key(|h| (h.start, h.end));
-        let all = hits.clone();
-        hits.retain(|h| {
-            !all.iter().any(|o| {
-                o.start <= h.start && h.end <= o.end && (o.end - o.start) > (h.end - h.start)
-            })
-        });
-        hits.sort_by_key(|h| (h.start, h.end, h.entry));
+        let mut hits = drop_contained(&hits, |h| (0, h.start, h.end));
+        hits.sort_by_key(|h| (h.start, h.end));
         hits
     }
 }

@@ -12,6 +12,7 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 /// Text in the plain folded form, with a byte map back to the original.
 #[derive(Debug, Clone, Default)]
 pub struct Folded {
+    /// Always valid UTF-8: built from ASCII bytes and whole encoded chars.
     text: String,
     /// For each byte of `text`, the offset in the original of the char it came from.
     origin: Vec<u32>,
@@ -38,6 +39,18 @@ impl Folded {
         let bytes = original.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            // Runs of plain lowercase ASCII letters, digits and common
+            // punctuation are copied as they are.
+            let run = bytes[i..]
+                .iter()
+                .take_while(|&&b| PLAIN[b as usize])
+                .count();
+            if run > 0 {
+                out.text.push_str(&original[i..i + run]);
+                out.origin.extend(i as u32..(i + run) as u32);
+                i += run;
+                continue;
+            }
             let b = bytes[i];
             if b < 0x80 {
                 out.push_ascii(b, i);
@@ -154,6 +167,19 @@ impl Folded {
         }
     }
 }
+
+/// ASCII bytes that fold to themselves and need no other care: lowercase
+/// letters, digits and punctuation other than the backtick (space is not
+/// plain, since runs of white space collapse).
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        t[b] = !(b >= b'A' as usize && b <= b'Z' as usize) && b != b'`' as usize;
+        b += 1;
+    }
+    t
+};
 
 /// Zero-width, bidi and other format controls, variation selectors and the
 /// soft hyphen: invisible, and used to break words apart.

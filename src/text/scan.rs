@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::names::{self, NameShape};
 use super::normalize::Folded;
@@ -95,6 +95,9 @@ static COMMON_WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
 fn is_common_word(w: &str) -> bool {
     COMMON_WORDS.binary_search(&w).is_ok()
 }
+
+/// Most patterns for which a school's automaton is a full DFA.
+const DFA_MAX_PATTERNS: usize = 20_000;
 
 /// The compiled matcher for one school.
 #[derive(Debug, Clone)]
@@ -270,8 +273,17 @@ impl SchoolMatcher {
                 }
             }
         }
+        // A full DFA is fastest to search but grows with the roster; past a
+        // few thousand pupils the contiguous NFA keeps memory and build time
+        // in check.
+        let kind = if b.patterns.len() <= DFA_MAX_PATTERNS {
+            AhoCorasickKind::DFA
+        } else {
+            AhoCorasickKind::ContiguousNFA
+        };
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(kind))
             .build(&b.patterns)
             .map_err(|e| BuildError::new(e.to_string()))?;
         Ok(SchoolMatcher {
@@ -352,28 +364,40 @@ impl SchoolMatcher {
         }
         // A phrase inside a longer one ("Oakfield Primary" inside "Oakfield
         // Primary School", "oakfieldproud" inside "#oakfieldproud") is the
-        // same mention.
-        let phrases = hits.phrases.clone();
-        hits.phrases.retain(|h| {
-            !phrases.iter().any(|o| {
-                o.start <= h.start && h.end <= o.end && (o.end - o.start) > (h.end - h.start)
-            })
-        });
-        hits.names.sort_unstable();
+        // same mention; so is a pupil found inside a longer mention of the
+        // same pupil ("Amelia Rose Jones").
+        hits.phrases
+            .sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        hits.phrases = drop_contained(&hits.phrases, |h| (0, h.start, h.end));
+        hits.names
+            .sort_unstable_by_key(|h| (h.pupil, h.start, std::cmp::Reverse(h.end)));
         hits.names.dedup();
-        // A pupil found in a longer span ("Amelia Rose Jones") is not
-        // reported again for a shorter one inside it.
-        let all = hits.names.clone();
-        hits.names.retain(|h| {
-            !all.iter().any(|o| {
-                o.pupil == h.pupil
-                    && o.start <= h.start
-                    && h.end <= o.end
-                    && (o.start, o.end) != (h.start, h.end)
-            })
-        });
+        hits.names = drop_contained(&hits.names, |h| (h.pupil, h.start, h.end));
+        hits.names.sort_unstable();
         hits
     }
+}
+
+/// Keeps the items not strictly inside another of the same group. `items`
+/// must be sorted by (group, start, end descending); `key` gives (group,
+/// start, end). One pass: an item is inside the group's widest earlier one
+/// if it ends no later and is not the same span.
+pub(crate) fn drop_contained<T: Copy>(
+    items: &[T],
+    key: impl Fn(&T) -> (u32, usize, usize),
+) -> Vec<T> {
+    let mut kept = Vec::with_capacity(items.len());
+    let mut cover: Option<(u32, usize, usize)> = None;
+    for item in items {
+        let (group, start, end) = key(item);
+        match cover {
+            Some((g, s, e)) if g == group && end <= e && (start, end) != (s, e) => continue,
+            Some((g, _, e)) if g == group && end <= e => {}
+            _ => cover = Some((group, start, end)),
+        }
+        kept.push(*item);
+    }
+    kept
 }
 
 /// Whether a match may start at `at`: nothing alphanumeric just before.

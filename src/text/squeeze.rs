@@ -28,13 +28,22 @@ struct Unit {
 impl Squeezed {
     /// Squeezes folded text.
     pub fn new(folded: &Folded) -> Squeezed {
-        let units: Vec<Unit> = folded
-            .as_str()
+        let text = folded.as_str();
+        let leet = may_have_leet(text.as_bytes());
+        if text.is_ascii() && !leet && !has_spaced_letters(text.as_bytes()) {
+            return Squeezed::collapse_ascii(text);
+        }
+        let mut units: Vec<Unit> = text
             .char_indices()
             .map(|(at, c)| Unit { c, at: at as u32 })
             .collect();
-        let units = unleet(units);
-        let units = join_spaced_letters(units);
+        // Both passes are rare work: skip them when nothing could change.
+        if leet {
+            units = unleet(units);
+        }
+        if has_spaced_letters(text.as_bytes()) || !text.is_ascii() {
+            units = join_spaced_letters(units);
+        }
         let mut out = Squeezed {
             text: String::with_capacity(units.len()),
             first: Vec::with_capacity(units.len()),
@@ -58,6 +67,33 @@ impl Squeezed {
                 out.last.push(units[j - 1].at);
                 out.runs.push(run);
             }
+            i = j;
+        }
+        out
+    }
+
+    /// The common case: ASCII text with nothing to undo but stretched letters.
+    fn collapse_ascii(text: &str) -> Squeezed {
+        let b = text.as_bytes();
+        let mut out = Squeezed {
+            text: String::with_capacity(b.len()),
+            first: Vec::with_capacity(b.len()),
+            last: Vec::with_capacity(b.len()),
+            runs: Vec::with_capacity(b.len()),
+        };
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            let mut j = i + 1;
+            if c.is_ascii_alphabetic() {
+                while j < b.len() && b[j] == c {
+                    j += 1;
+                }
+            }
+            out.text.push(c as char);
+            out.first.push(i as u32);
+            out.last.push((j - 1) as u32);
+            out.runs.push((j - i).min(255) as u8);
             i = j;
         }
         out
@@ -177,6 +213,39 @@ fn unleet(mut units: Vec<Unit>) -> Vec<Unit> {
     units
 }
 
+/// Whether the text might hold a leet word: a stand-in symbol anywhere, or
+/// a digit touching a letter ("5h1t"; not "Year 5" or "10:30"). Non-ASCII
+/// bytes count as letters here, to stay on the safe side.
+fn may_have_leet(b: &[u8]) -> bool {
+    let letter = |i: usize| {
+        b.get(i)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c >= 0x80)
+    };
+    b.iter().enumerate().any(|(i, &c)| {
+        b"@$!|#*".contains(&c)
+            || (c.is_ascii_digit() && (letter(i + 1) || (i > 0 && letter(i - 1))))
+    })
+}
+
+/// Whether ASCII text might hold two single letters separated by gap
+/// chars (a cheap test before [`join_spaced_letters`]).
+fn has_spaced_letters(b: &[u8]) -> bool {
+    let single = |i: usize| {
+        b[i].is_ascii_alphabetic()
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && (i + 1 >= b.len() || !b[i + 1].is_ascii_alphanumeric())
+    };
+    (0..b.len()).any(|i| {
+        single(i)
+            && (i + 2..(i + 5).min(b.len())).any(|j| {
+                b[i + 1..j]
+                    .iter()
+                    .all(|&g| g.is_ascii() && is_gap(g as char))
+                    && single(j)
+            })
+    })
+}
+
 fn is_gap(c: char) -> bool {
     matches!(
         c,
@@ -261,6 +330,31 @@ mod tests {
         assert_eq!(s.as_str(), "fuck as");
         assert_eq!(s.run(1), 3);
         assert_eq!(s.run(6), 2);
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_general_one() {
+        for text in [
+            "hello   wooorld",
+            "aa bb  ccc",
+            "",
+            "x",
+            "letter -- 'quote'",
+        ] {
+            let folded = Folded::new(text);
+            let fast = Squeezed::collapse_ascii(folded.as_str());
+            let units: Vec<Unit> = folded
+                .as_str()
+                .char_indices()
+                .map(|(at, c)| Unit { c, at: at as u32 })
+                .collect();
+            let general = join_spaced_letters(unleet(units));
+            let mut chars: Vec<char> = general.iter().map(|u| u.c).collect();
+            chars.dedup_by(|a, b| a == b && a.is_alphabetic());
+            let collapsed: String = chars.into_iter().collect();
+            assert_eq!(fast.as_str(), collapsed, "{text:?}");
+            assert_eq!(fast.first.len(), fast.text.len());
+        }
     }
 
     #[test]
