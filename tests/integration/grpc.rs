@@ -909,3 +909,27 @@ async fn watching_the_pack_directory_reloads_it() {
     assert!(r.findings.iter().any(|f| f.rule_id == "pupil.full_name"));
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_reports_not_serving_then_stops() {
+    use tonic_health::pb::health_check_response::ServingStatus;
+    let mut c = config(&fixtures().join("pack"));
+    c.grace = Duration::from_millis(500);
+    let server = Server::start(c).await;
+    let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel().await);
+    let mut watch = health
+        .watch(tonic_health::pb::HealthCheckRequest {
+            service: service::SERVICE_NAME.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = watch.message().await.unwrap().unwrap();
+    assert_eq!(first.status, ServingStatus::Serving as i32);
+    let mut server = server;
+    let _ = server.stop.take().unwrap().send(());
+    let next = watch.message().await.unwrap().unwrap();
+    assert_eq!(next.status, ServingStatus::NotServing as i32);
+    // The open watch stream is cut off after the grace period.
+    server.task.take().unwrap().await.unwrap().unwrap();
+}
