@@ -9,9 +9,9 @@
 
 use crate::date::Date;
 use crate::image;
-use crate::report::PixelBox;
 use crate::pack::lexicon::Category;
 use crate::post::{AccountKind, Request};
+use crate::report::PixelBox;
 use crate::report::{Field, Location, Report, Verdict};
 use crate::rules::contact::{self, Contact};
 use crate::rules::link::{self, LinkClass};
@@ -51,7 +51,7 @@ pub fn is_official(school: &SchoolSnapshot, request: &Request) -> bool {
         AccountKind::Personal => false,
         AccountKind::Unspecified => {
             let handle = handle_key(&request.account.handle);
-            let platform = request.account.platform.trim().to_lowercase();
+            let platform = crate::snapshot::platform_key(&request.account.platform);
             !handle.is_empty()
                 && school
                     .official_accounts
@@ -110,31 +110,37 @@ pub fn screen(
     let images = analyse_attachments(&ctx, &post.attachments, &out);
     for (index, attachment) in post.attachments.iter().enumerate() {
         screen_depicted(school, options, index, attachment, &mut out);
-        screen_image(&ctx, index, attachment, &images[index], &mut out, &mut post_state);
+        screen_image(
+            &ctx,
+            index,
+            attachment,
+            &images[index],
+            &mut out,
+            &mut post_state,
+        );
     }
 
-    if !official {
-        if let Some(location) = post_state.first_school_mention.clone() {
-            if !post_state.has_disclaimer {
-                let example = school
-                    .config
-                    .disclaimer_phrases
-                    .first()
-                    .map_or("Views are my own", String::as_str);
-                out.add_with_remedy(
-                    "personal.no_disclaimer",
-                    format!(
-                        "This personal account names the school ({}) without a disclaimer.",
-                        post_state.first_school_quote
-                    ),
-                    Some(format!(
-                        "Add a disclaimer such as {} to the post or the account profile, or share the school's official post instead.",
-                        quote(example)
-                    )),
-                    location,
-                );
-            }
-        }
+    if let Some(location) = post_state.first_school_mention.clone()
+        && !official
+        && !post_state.has_disclaimer
+    {
+        let example = school
+            .config
+            .disclaimer_phrases
+            .first()
+            .map_or("Views are my own", String::as_str);
+        out.add_with_remedy(
+            "personal.no_disclaimer",
+            format!(
+                "This personal account names the school ({}) without a disclaimer.",
+                post_state.first_school_quote
+            ),
+            Some(format!(
+                "Add a disclaimer such as {} to the post or the account profile, or share the school's official post instead.",
+                quote(example)
+            )),
+            location,
+        );
     }
 
     let findings = out.into_vec();
@@ -198,7 +204,9 @@ pub(crate) fn screen_text(
         if pupil.safeguarding {
             out.add(
                 "pupil.safeguarding",
-                format!("{place} names {q}, a pupil the school has said must never be identifiable."),
+                format!(
+                    "{place} names {q}, a pupil the school has said must never be identifiable."
+                ),
                 at(range),
             );
         } else if pupil.may_be_named(options.today) {
@@ -303,7 +311,12 @@ pub(crate) fn screen_text(
                 "Remove the address; if a location is needed, give the school's address.",
             ),
         };
-        out.add_with_remedy("contact.personal", found, Some(remedy.to_string()), at(range));
+        out.add_with_remedy(
+            "contact.personal",
+            found,
+            Some(remedy.to_string()),
+            at(range),
+        );
     }
 
     let config = &school.config;
@@ -420,6 +433,11 @@ fn analyse_attachments(
             image::analyse(&a.content, &ctx.school.images, checks)
         },
     };
+    if attachments.len() <= 1 {
+        return attachments.iter().map(one).collect();
+    }
+    // Not cached by std: it reads cgroup files on every call, so only ask
+    // when there is parallel work to share out.
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(attachments.len());

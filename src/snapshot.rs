@@ -51,6 +51,18 @@ const _: () = {
     assert_send_sync::<Snapshot>();
 };
 
+/// Lowercases a platform name and maps the usual aliases to one name
+/// ("twitter" → "x", "fb" → "facebook", "ig" → "instagram").
+pub fn platform_key(platform: &str) -> String {
+    let p = platform.trim().to_lowercase();
+    match p.as_str() {
+        "twitter" | "x.com" | "twitter.com" => "x".into(),
+        "fb" | "facebook.com" => "facebook".into(),
+        "ig" | "insta" | "instagram.com" => "instagram".into(),
+        _ => p,
+    }
+}
+
 /// Lowercases a handle and drops a leading `@`.
 pub fn handle_key(handle: &str) -> String {
     handle.trim().trim_start_matches('@').to_lowercase()
@@ -74,14 +86,15 @@ impl Snapshot {
                 .enumerate()
                 .map(|(i, p)| (p.id.clone(), i as u32))
                 .collect();
-            let images = crate::image::SchoolImages::build(&s.logos, &s.withdrawn).map_err(|e| {
-                BuildError::new(
-                    e.iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                )
-            })?;
+            let images =
+                crate::image::SchoolImages::build(&s.logos, &s.withdrawn).map_err(|e| {
+                    BuildError::new(
+                        e.iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    )
+                })?;
             let snapshot = SchoolSnapshot {
                 id: s.id.clone(),
                 phones: s
@@ -100,7 +113,7 @@ impl Snapshot {
                     .config
                     .official_accounts
                     .iter()
-                    .map(|a| (a.platform.trim().to_lowercase(), handle_key(&a.handle)))
+                    .map(|a| (platform_key(&a.platform), handle_key(&a.handle)))
                     .collect(),
                 config: s.config.clone(),
                 pupils: s.roster.clone(),

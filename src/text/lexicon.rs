@@ -51,12 +51,13 @@ pub struct LexiconMatcher {
     allow: Vec<bool>,
 }
 
-/// The self-censored spellings of a one-word term: any inner run of
-/// letters after the first may be starred, as long as two letters still
-/// show (`fuck` → `f*ck`, `fu*k`, `f**k`, `fuc*`, `fu**`).
+/// The self-censored spellings of a one-word term of four letters or
+/// more: any inner run of letters after the first may be starred, as long
+/// as two letters still show (`fuck` → `f*ck`, `fu*k`, `f**k`, `fuc*`,
+/// `fu**`). Three-letter terms get none: `r*d` or `t*t` could be anything.
 fn starred(term: &str) -> Vec<String> {
     let chars: Vec<char> = term.chars().collect();
-    if chars.len() < 3 || !chars.iter().all(|c| c.is_alphabetic()) {
+    if chars.len() < 4 || !chars.iter().all(|c| c.is_alphabetic()) {
         return Vec::new();
     }
     let n = chars.len();

@@ -38,7 +38,7 @@ impl Squeezed {
             .map(|(at, c)| Unit { c, at: at as u32 })
             .collect();
         // Both passes are rare work: skip them when nothing could change.
-        if leet {
+        if leet || !text.is_ascii() {
             units = unleet(units);
         }
         if has_spaced_letters(text.as_bytes()) || !text.is_ascii() {
@@ -144,9 +144,12 @@ fn is_mask(c: char) -> bool {
 /// that stand in for letters), then maps leet chars to letters inside words
 /// that have at least two real letters (or one, when the stand-ins are
 /// symbols), so road names like "A55" and postcodes stay as they are.
+fn alnum(units: &[Unit], i: usize) -> bool {
+    units[i].c.is_alphanumeric()
+}
+
 fn unleet(mut units: Vec<Unit>) -> Vec<Unit> {
     let n = units.len();
-    let alnum = |i: usize| units[i].c.is_alphanumeric();
     let mut in_word = vec![false; n];
     let mut i = 0;
     while i < n {
@@ -159,15 +162,22 @@ fn unleet(mut units: Vec<Unit>) -> Vec<Unit> {
             while j < n && is_mask(units[j].c) {
                 j += 1;
             }
-            let touches = (i > 0 && alnum(i - 1)) || (j < n && alnum(j));
+            let touches = (i > 0 && alnum(&units, i - 1)) || (j < n && alnum(&units, j));
             for w in &mut in_word[i..j] {
                 *w = touches;
             }
             i = j;
         } else {
+            let inside = i > 0 && alnum(&units, i - 1) && i + 1 < n && alnum(&units, i + 1);
             in_word[i] = match c {
-                '@' => i + 1 < n && alnum(i + 1),
-                '!' | '|' => i > 0 && alnum(i - 1) && i + 1 < n && alnum(i + 1),
+                '@' => i + 1 < n && alnum(&units, i + 1),
+                '!' | '|' => inside,
+                // Any other symbol standing for a letter inside a word
+                // (`f%ck`, `f🤬ck`) is a mask; gap punctuation is not.
+                _ if inside && !c.is_whitespace() && !is_gap(c) && !matches!(c, '&' | '+') => {
+                    units[i].c = '*';
+                    true
+                }
                 _ => false,
             };
             i += 1;
@@ -221,9 +231,11 @@ fn may_have_leet(b: &[u8]) -> bool {
         b.get(i)
             .is_some_and(|c| c.is_ascii_alphabetic() || *c >= 0x80)
     };
+    let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
     b.iter().enumerate().any(|(i, &c)| {
         b"@$!|#*".contains(&c)
             || (c.is_ascii_digit() && (letter(i + 1) || (i > 0 && letter(i - 1))))
+            || (b"%^~=?<>".contains(&c) && i > 0 && alnum(i - 1) && alnum(i + 1))
     })
 }
 

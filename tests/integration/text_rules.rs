@@ -444,6 +444,16 @@ const EVASIONS: &[Row] = &[
     (Via::Official, "you w@nker", &[(PROF, "w@nker")]),
     (Via::Official, "you wankers", &[(PROF, "wankers")]),
     (Via::Official, "what a c*nt", &[(PROF, "c*nt")]),
+    (Via::Official, "what the f%ck", &[(PROF, "f%ck")]),
+    (
+        Via::Official,
+        "what the f\u{1f92c}ck",
+        &[(PROF, "f\u{1f92c}ck")],
+    ),
+    (Via::Official, "what the fück", &[(PROF, "fück")]),
+    (Via::Official, "what the phuck", &[(PROF, "phuck")]),
+    (Via::Official, "F.U.C.K.", &[(PROF, "F.U.C.K")]),
+    (Via::Official, "motherf*cker", &[(PROF, "motherf*cker")]),
 ];
 
 /// Ordinary words and places that contain or resemble a term.
@@ -477,6 +487,8 @@ const SCUNTHORPE: &[Row] = &[
     (Via::Official, "Sunny, as usual", &[]),
     (Via::Official, "Room 101 at 3pm", &[]),
     (Via::Official, "I a m so proud", &[]),
+    (Via::Official, "Who? What? Co? R&D, M&S and B&Q", &[]),
+    (Via::Official, "don't, won't, well-known, e.g. this", &[]),
 ];
 
 #[test]
