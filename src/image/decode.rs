@@ -1,14 +1,17 @@
 //! The one front door for pixels. Every check works on the same small
 //! greyscale copy made here: the declared size is checked against the
 //! limits *before* any pixel buffer is allocated, the file is decoded once
-//! (JPEG with the decoder's own 1/2, 1/4 or 1/8 scaled IDCT, so a
-//! 12-megapixel photo never exists at full size), and downscaled once.
+//! (JPEG straight to luma, skipping chroma and colour conversion), and
+//! downscaled once.
 //! `image::open` and `image::load_from_memory` are banned in `clippy.toml`
 //! so nothing can bypass the limits by accident.
 
 use std::io::Cursor;
 
 use image::{DynamicImage, GrayImage, ImageDecoder, ImageReader, Limits};
+use zune_core::bytestream::ZCursor;
+use zune_core::colorspace::ColorSpace;
+use zune_core::options::DecoderOptions;
 
 use super::container::Format;
 
@@ -106,55 +109,87 @@ pub fn decode_to(bytes: &[u8], side: u32) -> Result<Decoded, DecodeError> {
     })
 }
 
-fn jpeg(bytes: &[u8], side: u32) -> Result<(u32, u32, GrayImage), DecodeError> {
-    let corrupt = |e: jpeg_decoder::Error| DecodeError::Corrupt(e.to_string());
-    let mut d = jpeg_decoder::Decoder::new(Cursor::new(bytes));
-    d.read_info().map_err(corrupt)?;
+fn zune(bytes: &[u8], colour: ColorSpace) -> zune_jpeg::JpegDecoder<ZCursor<&[u8]>> {
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(MAX_SIDE as usize)
+        .set_max_height(MAX_SIDE as usize)
+        .jpeg_set_out_colorspace(colour);
+    zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options)
+}
+
+fn jpeg_corrupt(e: zune_jpeg::errors::DecodeErrors) -> DecodeError {
+    DecodeError::Corrupt(e.to_string())
+}
+
+/// Reads a JPEG's header and checks its declared size.
+fn jpeg_header(d: &mut zune_jpeg::JpegDecoder<ZCursor<&[u8]>>) -> Result<(u32, u32), DecodeError> {
+    d.decode_headers().map_err(|e| match e {
+        zune_jpeg::errors::DecodeErrors::LargeDimensions(_) => DecodeError::TooLarge {
+            width: 0,
+            height: 0,
+        },
+        e => jpeg_corrupt(e),
+    })?;
     let info = d
         .info()
         .ok_or_else(|| DecodeError::Corrupt("no frame header".into()))?;
     let (w, h) = (u32::from(info.width), u32::from(info.height));
     check_size(w.into(), h.into())?;
-    if side > 0 {
-        let long = w.max(h);
-        if long > side {
-            let rw = ((u64::from(w) * u64::from(side)).div_ceil(u64::from(long))).max(1);
-            let rh = ((u64::from(h) * u64::from(side)).div_ceil(u64::from(long))).max(1);
-            d.scale(rw as u16, rh as u16).map_err(corrupt)?;
-        }
-    }
-    let pixels = d.decode().map_err(corrupt)?;
-    let info = d
-        .info()
-        .ok_or_else(|| DecodeError::Corrupt("no frame header".into()))?;
-    let (ow, oh) = (u32::from(info.width), u32::from(info.height));
-    let n = ow as usize * oh as usize;
-    use jpeg_decoder::PixelFormat as P;
-    let grey: Vec<u8> = match info.pixel_format {
-        P::L8 => pixels,
-        P::L16 => pixels.chunks_exact(2).map(|c| c[0]).collect(),
-        P::RGB24 => pixels
+    Ok((w, h))
+}
+
+/// JPEG: zune-jpeg decodes straight to luma (no chroma upsampling or
+/// colour conversion), then an integer box filter shrinks it to within
+/// twice the working size. zune-jpeg's Huffman decoder is fast enough that
+/// this beats jpeg-decoder's scaled IDCT (see `notes/image-bench.md`).
+fn jpeg(bytes: &[u8], side: u32) -> Result<(u32, u32, GrayImage), DecodeError> {
+    let mut d = zune(bytes, ColorSpace::Luma);
+    let (w, h) = jpeg_header(&mut d)?;
+    let pixels = d.decode().map_err(jpeg_corrupt)?;
+    let n = w as usize * h as usize;
+    let grey = if pixels.len() == n {
+        pixels
+    } else if pixels.len() == n * 3 {
+        pixels
             .chunks_exact(3)
             .map(|c| luma(c[0], c[1], c[2]))
-            .collect(),
-        P::CMYK32 => pixels
-            .chunks_exact(4)
-            .map(|c| {
-                // jpeg-decoder returns CMYK inverted as Adobe writes it.
-                let k = u16::from(c[3]);
-                let ch = |x: u8| ((u16::from(x) * k) / 255) as u8;
-                luma(ch(c[0]), ch(c[1]), ch(c[2]))
-            })
-            .collect(),
+            .collect()
+    } else if pixels.len() == n * 4 {
+        pixels.chunks_exact(4).map(|c| c[0]).collect()
+    } else {
+        return Err(DecodeError::Corrupt("unexpected pixel layout".into()));
     };
-    if grey.len() < n {
-        return Err(DecodeError::Corrupt("short pixel data".into()));
-    }
-    let mut grey = grey;
-    grey.truncate(n);
-    let img = GrayImage::from_raw(ow, oh, grey)
+    let img = GrayImage::from_raw(w, h, grey)
         .ok_or_else(|| DecodeError::Corrupt("pixel buffer size".into()))?;
+    let k = if side == 0 { 1 } else { w.max(h) / side };
+    let img = if k >= 2 { box_reduce(&img, k) } else { img };
     Ok((w, h, img))
+}
+
+/// Averages each `k`×`k` block into one pixel (the edge remainder is
+/// dropped). Rows are summed first, then columns, so both loops vectorise.
+fn box_reduce(img: &GrayImage, k: u32) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let (nw, nh) = ((w / k).max(1), (h / k).max(1));
+    let (w, k) = (w as usize, k as usize);
+    let src = img.as_raw();
+    let mut rows = vec![0u16; w];
+    let mut out = Vec::with_capacity(nw as usize * nh as usize);
+    let area = (k * k) as u32;
+    for oy in 0..nh as usize {
+        rows.iter_mut().for_each(|a| *a = 0);
+        for y in oy * k..(oy + 1) * k {
+            for (a, &p) in rows.iter_mut().zip(&src[y * w..(y + 1) * w]) {
+                *a += u16::from(p);
+            }
+        }
+        out.extend(rows.chunks_exact(k).take(nw as usize).map(|c| {
+            let sum: u32 = c.iter().map(|&v| u32::from(v)).sum();
+            ((sum + area / 2) / area) as u8
+        }));
+    }
+    GrayImage::from_raw(nw, nh, out).unwrap_or_else(|| GrayImage::new(nw, nh))
 }
 
 fn luma(r: u8, g: u8, b: u8) -> u8 {
@@ -258,14 +293,9 @@ pub fn decode_with_alpha(
 pub fn full_pixels(bytes: &[u8]) -> Result<Vec<u8>, DecodeError> {
     match Format::sniff(bytes) {
         Format::Jpeg => {
-            let mut d = jpeg_decoder::Decoder::new(Cursor::new(bytes));
-            d.read_info()
-                .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
-            let info = d
-                .info()
-                .ok_or_else(|| DecodeError::Corrupt("no frame header".into()))?;
-            check_size(info.width.into(), info.height.into())?;
-            d.decode().map_err(|e| DecodeError::Corrupt(e.to_string()))
+            let mut d = zune(bytes, ColorSpace::RGB);
+            jpeg_header(&mut d)?;
+            d.decode().map_err(jpeg_corrupt)
         }
         Format::Png | Format::WebP | Format::Gif => {
             let mut reader = ImageReader::new(Cursor::new(bytes))

@@ -15,8 +15,8 @@ use super::decode::shrink;
 use crate::report::PixelBox;
 
 /// The long side of the copy faces are searched on. Faces narrower than
-/// about 40 / `FACE_SIDE` of the long side (7% at 576) are not found.
-pub const FACE_SIDE: u32 = 576;
+/// about 40 / `FACE_SIDE` of the long side (8% at 512) are not found.
+pub const FACE_SIDE: u32 = 512;
 /// The detector's score threshold (rustface suggests 0.95, 2.8 or 4.5);
 /// chosen from the tests in `tests/integration/images.rs`.
 pub const SCORE_THRESHOLD: f64 = 2.8;
@@ -53,7 +53,7 @@ pub fn find(grey: &GrayImage) -> Option<Vec<PixelBox>> {
             let mut d = rustface::create_detector_with_model(model.clone());
             d.set_min_face_size(40);
             d.set_score_thresh(SCORE_THRESHOLD);
-            d.set_pyramid_scale_factor(0.8);
+            d.set_pyramid_scale_factor(0.75);
             d.set_slide_window_step(4, 4);
             *slot = Some(d);
         }

@@ -28,10 +28,12 @@ const LEVEL_STEP: f32 = 1.15;
 /// Coarse score a candidate needs.
 pub const COARSE_MIN: f32 = 0.45;
 /// Candidates re-scored per logo.
-const CANDIDATES: usize = 10;
+const CANDIDATES: usize = 6;
 /// Fine (masked) NCC that counts as the logo: chosen from the look-alike
 /// tests in `tests/integration/images.rs` (see `notes/image-design.md`).
 pub const MATCH: f32 = 0.70;
+/// Fixed-point scale of the coarse template values.
+const QUANT: f32 = 8.0;
 /// Angles (degrees) the coarse templates are made at.
 const COARSE_ANGLES: &[f32] = &[-12.0, 0.0, 12.0];
 /// Angles (degrees) the fine templates are made at.
@@ -46,6 +48,8 @@ struct Template {
     vals: Vec<f32>,
     /// 1 inside the logo, 0 outside.
     mask: Vec<f32>,
+    /// `vals` × [`QUANT`], rounded: integer dot products vectorise.
+    qvals: Vec<i16>,
     /// √Σ vals².
     norm: f32,
     /// Pixels inside the mask.
@@ -143,9 +147,11 @@ fn template(
     if norm < 1e-3 {
         return None;
     }
+    let qvals = vals.iter().map(|v| (v * QUANT).round() as i16).collect();
     Some(Template {
         w: tw,
         h: th,
+        qvals,
         vals,
         mask,
         norm,
@@ -212,7 +218,7 @@ pub struct Found {
 
 /// One pyramid level: the image and its integral images.
 struct Level {
-    img: Vec<f32>,
+    img: Vec<i16>,
     w: u32,
     h: u32,
     /// Working-copy pixels per level pixel.
@@ -224,7 +230,7 @@ struct Level {
 impl Level {
     fn new(img: &GrayImage, scale: f32) -> Level {
         let (w, h) = img.dimensions();
-        let vals: Vec<f32> = img.as_raw().iter().map(|&p| f32::from(p)).collect();
+        let vals: Vec<i16> = img.as_raw().iter().map(|&p| i16::from(p)).collect();
         let stride = w as usize + 1;
         let mut sum = vec![0f64; stride * (h as usize + 1)];
         let mut sq = vec![0f64; stride * (h as usize + 1)];
@@ -381,14 +387,19 @@ fn coarse_scan(level: &Level, t: &Template, out: &mut Vec<Candidate>) {
             if var < n_box * 4.0 {
                 continue; // flat: nothing to match
             }
-            let mut dot = 0f32;
+            let mut dot = 0i32;
             for ty in 0..th as usize {
                 let row =
                     &level.img[(y as usize + ty) * level.w as usize + x as usize..][..tw as usize];
-                let trow = &t.vals[ty * tw as usize..][..tw as usize];
-                dot += row.iter().zip(trow).map(|(a, b)| a * b).sum::<f32>();
+                let trow = &t.qvals[ty * tw as usize..][..tw as usize];
+                dot += row
+                    .iter()
+                    .zip(trow)
+                    .map(|(&a, &b)| i32::from(a) * i32::from(b))
+                    .sum::<i32>();
             }
-            scores[(y * nx + x) as usize] = dot / (t.norm * (var.sqrt() as f32) * frac);
+            scores[(y * nx + x) as usize] =
+                dot as f32 / QUANT / (t.norm * (var.sqrt() as f32) * frac);
         }
     }
     for y in 0..ny {
@@ -452,19 +463,43 @@ fn refine(working: &[f32], w: u32, h: u32, logo: &Logo, c: Candidate) -> Option<
             let ox = cx - pw as f32 * s / 2.0;
             let oy = cy - ph as f32 * s / 2.0;
             let patch = sample_patch(working, w, h, ox, oy, s, pw as u32, ph as u32);
-            for dy in 0..=2 * margin {
-                for dx in 0..=2 * margin {
-                    let score = masked_ncc(&patch, pw as u32, dx as u32, dy as u32, t);
-                    if best.is_none_or(|(b, _)| score > b) {
-                        let bx = PixelBox {
-                            x: (ox + dx as f32 * s).max(0.0) as u32,
-                            y: (oy + dy as f32 * s).max(0.0) as u32,
-                            width: (t.w as f32 * s) as u32,
-                            height: (t.h as f32 * s) as u32,
-                        };
-                        best = Some((score, bx));
+            let at = |dx: i32, dy: i32| {
+                if dx < 0 || dy < 0 || dx > 2 * margin || dy > 2 * margin {
+                    return f32::MIN;
+                }
+                masked_ncc(&patch, pw as u32, dx as u32, dy as u32, t)
+            };
+            // Every other position, then the neighbours of the best.
+            let mut top = (f32::MIN, 0, 0);
+            for dy in (0..=2 * margin).step_by(2) {
+                for dx in (0..=2 * margin).step_by(2) {
+                    let score = at(dx, dy);
+                    if score > top.0 {
+                        top = (score, dx, dy);
                     }
                 }
+            }
+            let (_, bx0, by0) = top;
+            for dy in -1..=1 {
+                for dx in -1..=1 {
+                    if (dx + bx0) % 2 == 0 && (dy + by0) % 2 == 0 {
+                        continue;
+                    }
+                    let score = at(bx0 + dx, by0 + dy);
+                    if score > top.0 {
+                        top = (score, bx0 + dx, by0 + dy);
+                    }
+                }
+            }
+            let (score, dx, dy) = top;
+            if best.is_none_or(|(b, _)| score > b) {
+                let bx = PixelBox {
+                    x: (ox + dx as f32 * s).max(0.0) as u32,
+                    y: (oy + dy as f32 * s).max(0.0) as u32,
+                    width: (t.w as f32 * s) as u32,
+                    height: (t.h as f32 * s) as u32,
+                };
+                best = Some((score, bx));
             }
         }
     }
@@ -486,7 +521,7 @@ fn sample_patch(
     ph: u32,
 ) -> Vec<f32> {
     let mut out = Vec::with_capacity((pw * ph) as usize);
-    let taps = (s.ceil() as i32).max(1);
+    let taps = (s.ceil() as i32).clamp(1, 3);
     let step = s / taps as f32;
     for py in 0..ph {
         for px in 0..pw {
