@@ -289,12 +289,13 @@ pub(crate) fn screen_text(
         out.add(rule, found, at(range));
     }
 
-    for hit in contact::find(
+    let contacts = contact::find(
         folded.as_str(),
         &school.phones,
         &school.config.website_domains,
         &school.postcodes,
-    ) {
+    );
+    for hit in &contacts {
         let range = span(hit.start, hit.end);
         let q = quote(&original[range.0..range.1]);
         let (found, remedy) = match hit.kind {
@@ -353,7 +354,16 @@ pub(crate) fn screen_text(
             check_link(original, range, out);
         }
     } else {
-        for url in link::find_urls(folded.as_str()) {
+        // The domain of an e-mail address, even a spelt-out one, is not a link.
+        let in_email = |u: &link::UrlHit| {
+            contacts
+                .iter()
+                .any(|c| c.kind == Contact::Email && c.start <= u.start && u.end <= c.end)
+        };
+        for url in link::find_urls(folded.as_str())
+            .into_iter()
+            .filter(|u| !in_email(u))
+        {
             let range = span(url.start, url.end);
             check_link(&original[range.0..range.1], range, out);
         }

@@ -176,10 +176,11 @@ pub fn find(
             }
         }
     }
-    let spelt_out = folded.contains(" at ")
-        && [".com", ".co", ".net", ".org", ".uk", ".me"]
-            .iter()
-            .any(|t| folded.contains(t));
+    // "jo at gmail.com": " at " then a consumer provider's name.
+    let spelt_out = folded.match_indices(" at ").any(|(i, _)| {
+        let next = &folded[i + 4..];
+        PROVIDER_LABELS.iter().any(|l| next.starts_with(l))
+    });
     if folded.contains('@')
         || folded.contains("[at]")
         || folded.contains("(at)")

@@ -223,8 +223,9 @@ fn unleet(mut units: Vec<Unit>) -> Vec<Unit> {
     units
 }
 
-/// Whether the text might hold a leet word: a stand-in symbol anywhere, or
-/// a digit touching a letter ("5h1t"; not "Year 5" or "10:30"). Non-ASCII
+/// Whether the text might hold a leet word: a stand-in symbol touching a
+/// letter ("$hit", "sh!t"; not "Great!"), or a digit touching a letter
+/// ("5h1t"; not "Year 5" or "10:30"). Non-ASCII
 /// bytes count as letters here, to stay on the safe side.
 fn may_have_leet(b: &[u8]) -> bool {
     let letter = |i: usize| {
@@ -232,8 +233,10 @@ fn may_have_leet(b: &[u8]) -> bool {
             .is_some_and(|c| c.is_ascii_alphabetic() || *c >= 0x80)
     };
     let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let inside = |i: usize| i > 0 && alnum(i - 1) && alnum(i + 1);
     b.iter().enumerate().any(|(i, &c)| {
-        b"@$!|#*".contains(&c)
+        (b"@$#*".contains(&c) && ((i > 0 && alnum(i - 1)) || alnum(i + 1)))
+            || (b"!|".contains(&c) && inside(i))
             || (c.is_ascii_digit() && (letter(i + 1) || (i > 0 && letter(i - 1))))
             || (b"%^~=?<>".contains(&c) && i > 0 && alnum(i - 1) && alnum(i + 1))
     })

@@ -554,6 +554,16 @@ const CONTACTS: &[Row] = &[
     (Via::Official, "Email office@oakfield.sch.uk", &[]),
     (
         Via::Official,
+        "Email jo at gmail.com please",
+        &[(CONTACT, "jo at gmail.com")],
+    ),
+    (
+        Via::Official,
+        "Meet at the gate at 3pm. Details at bbc.co.uk",
+        &[],
+    ),
+    (
+        Via::Official,
         "Party at 14 Acacia Avenue, Oxford OX4 1AA!",
         &[(CONTACT, "14 Acacia Avenue, Oxford OX4 1AA")],
     ),
