@@ -6,6 +6,9 @@
 //!
 //! `cargo bench --bench image`
 
+// criterion_group! generates an undocumented function.
+#![allow(missing_docs)]
+
 #[path = "../tests/integration/images/synth.rs"]
 mod synth;
 

@@ -162,7 +162,7 @@ fn jpeg(bytes: &[u8], side: u32) -> Result<(u32, u32, GrayImage), DecodeError> {
     };
     let img = GrayImage::from_raw(w, h, grey)
         .ok_or_else(|| DecodeError::Corrupt("pixel buffer size".into()))?;
-    let k = if side == 0 { 1 } else { w.max(h) / side };
+    let k = w.max(h).checked_div(side).unwrap_or(1);
     let img = if k >= 2 { box_reduce(&img, k) } else { img };
     Ok((w, h, img))
 }

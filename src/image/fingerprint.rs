@@ -87,10 +87,9 @@ pub fn matches(candidate: &View, withdrawn: &Withdrawn) -> Option<(u32, f32)> {
             continue;
         }
         let agreement = correlation(&candidate.grid, &v.grid);
-        if bits <= SURE_BITS || agreement >= GRID_AGREEMENT {
-            if best.is_none_or(|(b, _)| bits < b) {
-                best = Some((bits, agreement));
-            }
+        if (bits <= SURE_BITS || agreement >= GRID_AGREEMENT) && best.is_none_or(|(b, _)| bits < b)
+        {
+            best = Some((bits, agreement));
         }
     }
     best

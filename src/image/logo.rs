@@ -311,7 +311,7 @@ pub fn find(grey: &GrayImage, logos: &[Logo]) -> Vec<Found> {
             for t in &logo.coarse {
                 // Logo width in the image must be within [MIN_WIDTH, 1] of its width.
                 let frac = t.w as f32 / level.w as f32;
-                if frac > 1.0 || frac < MIN_WIDTH * 0.9 || t.h > level.h {
+                if !(MIN_WIDTH * 0.9..=1.0).contains(&frac) || t.h > level.h {
                     continue;
                 }
                 coarse_scan(level, t, &mut cands);
@@ -330,14 +330,15 @@ pub fn find(grey: &GrayImage, logos: &[Logo]) -> Vec<Found> {
         }
         let mut best: Option<Found> = None;
         for c in kept {
-            if let Some((score, bx)) = refine(&working, w, h, logo, c) {
-                if score >= MATCH && best.is_none_or(|b| score > b.score) {
-                    best = Some(Found {
-                        logo: li,
-                        bbox: bx,
-                        score,
-                    });
-                }
+            if let Some((score, bx)) = refine(&working, w, h, logo, c)
+                && score >= MATCH
+                && best.is_none_or(|b| score > b.score)
+            {
+                best = Some(Found {
+                    logo: li,
+                    bbox: bx,
+                    score,
+                });
             }
         }
         found.extend(best);
@@ -564,7 +565,8 @@ fn masked_ncc(patch: &[f32], pw: u32, x: u32, y: u32, t: &Template) -> f32 {
         }
     }
     let var = s2 - s1 * s1 / t.count;
-    if !(var > t.count * 4.0) {
+    // NaN (a patch running off the image) fails this test too.
+    if var.partial_cmp(&(t.count * 4.0)) != Some(std::cmp::Ordering::Greater) {
         return 0.0;
     }
     dot / (t.norm * var.sqrt())

@@ -544,10 +544,10 @@ fn iim(mut d: &[u8], meta: &mut Meta) {
         if len & 0x8000 != 0 || d.len() < 5 + len {
             return;
         }
-        if record == 2 {
-            if let Some(name) = iptc_name(dataset) {
-                push_text(meta, format!("IPTC {name}"), lossy(&d[5..5 + len]));
-            }
+        if record == 2
+            && let Some(name) = iptc_name(dataset)
+        {
+            push_text(meta, format!("IPTC {name}"), lossy(&d[5..5 + len]));
         }
         d = &d[5 + len..];
     }

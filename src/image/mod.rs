@@ -149,14 +149,15 @@ pub fn analyse(
             size: (decoded.width, decoded.height),
             ..PixelFacts::default()
         };
-        if checks.withdrawn && !school.withdrawn.is_empty() {
-            if let Some(view) = fingerprint::of(&decoded.grey) {
-                facts.withdrawn = school
-                    .withdrawn
-                    .iter()
-                    .find(|w| fingerprint::matches(&view, w).is_some())
-                    .map(|w| w.path.clone());
-            }
+        if checks.withdrawn
+            && !school.withdrawn.is_empty()
+            && let Some(view) = fingerprint::of(&decoded.grey)
+        {
+            facts.withdrawn = school
+                .withdrawn
+                .iter()
+                .find(|w| fingerprint::matches(&view, w).is_some())
+                .map(|w| w.path.clone());
         }
         if checks.faces {
             let found = faces::find(&decoded.grey)

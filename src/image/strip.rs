@@ -84,7 +84,7 @@ fn jpeg(bytes: &[u8], removed: &mut Vec<String>) -> Result<Vec<u8>, StripError> 
     if let Some(e) = walk.error {
         return Err(e.into());
     }
-    let orientation = orientation(&meta_exif_orientation(bytes));
+    let orientation = orientation(meta_exif_orientation(bytes));
     let mut out = Vec::with_capacity(bytes.len());
     let mut inserted = orientation.is_none();
     for (i, piece) in walk.pieces.iter().enumerate() {
@@ -129,16 +129,17 @@ fn jpeg(bytes: &[u8], removed: &mut Vec<String>) -> Result<Vec<u8>, StripError> 
 fn meta_exif_orientation(bytes: &[u8]) -> Option<u16> {
     let walk = container::jpeg_pieces(bytes, true);
     for piece in walk.pieces {
-        if let JpegPiece::Segment(s) = piece {
-            if s.marker == 0xE1 && s.payload.starts_with(JPEG_EXIF_ID) {
-                let exif = exif::Reader::new()
-                    .continue_on_error(true)
-                    .read_raw(s.payload[JPEG_EXIF_ID.len()..].to_vec())
-                    .or_else(|e| e.distill_partial_result(|_| {}))
-                    .ok()?;
-                let field = exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?;
-                return field.value.get_uint(0).and_then(|v| u16::try_from(v).ok());
-            }
+        if let JpegPiece::Segment(s) = piece
+            && s.marker == 0xE1
+            && s.payload.starts_with(JPEG_EXIF_ID)
+        {
+            let exif = exif::Reader::new()
+                .continue_on_error(true)
+                .read_raw(s.payload[JPEG_EXIF_ID.len()..].to_vec())
+                .or_else(|e| e.distill_partial_result(|_| {}))
+                .ok()?;
+            let field = exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?;
+            return field.value.get_uint(0).and_then(|v| u16::try_from(v).ok());
         }
     }
     None
@@ -146,8 +147,8 @@ fn meta_exif_orientation(bytes: &[u8]) -> Option<u16> {
 
 /// A minimal APP1 EXIF segment holding only the orientation, when it is
 /// one of the seven non-upright values.
-fn orientation(value: &Option<u16>) -> Option<Vec<u8>> {
-    let v = (*value).filter(|v| (2..=8).contains(v))?;
+fn orientation(value: Option<u16>) -> Option<Vec<u8>> {
+    let v = value.filter(|v| (2..=8).contains(v))?;
     let mut tiff = b"MM\0*\0\0\0\x08".to_vec();
     tiff.extend_from_slice(&1u16.to_be_bytes());
     tiff.extend_from_slice(&0x0112u16.to_be_bytes());

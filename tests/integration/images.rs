@@ -356,7 +356,8 @@ fn metadata_names_on_a_post_with_consent_are_info_for_official() {
 #[test]
 fn consent_matrix_with_real_images() {
     let bytes = small_jpeg(7);
-    let cases: &[(&[&str], &[(&str, Severity)], Verdict)] = &[
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, Severity)], Verdict);
+    let cases: &[Case<'_>] = &[
         (&[], &[], Verdict::Approve),
         (&["P01"], &[], Verdict::Approve), // consent
         (
@@ -1000,4 +1001,25 @@ fn an_unusable_pack_image_is_a_pack_error_naming_the_file() {
     let err = gatepost::Pack::load(dir.path()).unwrap_err().to_string();
     assert!(err.contains("schools/test/logos/broken.png"), "{err}");
     assert!(err.contains("schools/test/withdrawn/notes.txt"), "{err}");
+}
+
+#[test]
+fn faces_down_to_six_percent_of_the_width_are_found() {
+    let face = image::ImageReader::new(std::io::Cursor::new(fixture("astronaut.jpg")))
+        .with_guessed_format()
+        .unwrap()
+        .decode()
+        .unwrap()
+        .to_rgb8();
+    // The face is about 47/256 of the astronaut picture's width.
+    for pct in [6.0f32, 8.0, 12.0, 20.0] {
+        let mut canvas = photo(1600, 1200, 5);
+        let side = (1600.0 * pct / 100.0 * 256.0 / 47.0) as u32;
+        let small =
+            image::imageops::resize(&face, side, side, image::imageops::FilterType::Triangle);
+        image::imageops::overlay(&mut canvas, &small, 300, 200);
+        let d = gimage::decode::decode(&jpeg(&canvas, 85)).unwrap();
+        let found = gimage::faces::find(&d.grey).unwrap();
+        assert_eq!(found.len(), 1, "face at {pct}% of the width");
+    }
 }

@@ -4,6 +4,11 @@
 //! `examples/make_fixtures.rs` uses the same code for `fixtures/`.
 
 #![allow(dead_code, unreachable_pub, missing_docs)]
+#![allow(
+    clippy::needless_range_loop,
+    clippy::manual_range_contains,
+    clippy::manual_is_multiple_of
+)]
 
 use image::{DynamicImage, GrayImage, ImageEncoder, Luma, Rgb, RgbImage, Rgba, RgbaImage};
 
