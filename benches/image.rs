@@ -98,6 +98,22 @@ fn benches(c: &mut Criterion) {
     g.bench_function("12mp_jpeg_all_checks", |b| {
         b.iter(|| image::analyse(black_box(&big), &school, all).unwrap())
     });
+    let official = Checks {
+        faces: true,
+        logos: false,
+        withdrawn: true,
+    };
+    let personal = Checks {
+        faces: false,
+        logos: true,
+        withdrawn: true,
+    };
+    g.bench_function("12mp_jpeg_official_unattested", |b| {
+        b.iter(|| image::analyse(black_box(&big), &school, official).unwrap())
+    });
+    g.bench_function("12mp_jpeg_personal", |b| {
+        b.iter(|| image::analyse(black_box(&big), &school, personal).unwrap())
+    });
     g.bench_function("1mp_jpeg_all_checks", |b| {
         b.iter(|| image::analyse(black_box(&small), &school, all).unwrap())
     });
