@@ -13,7 +13,8 @@ pub struct Squeezed {
     text: String,
     /// Per byte of `text`: folded offset of the first char of its run.
     first: Vec<u32>,
-    /// Per byte of `text`: folded offset of the last char of its run.
+    /// Per byte of `text`: folded offset of the last char of its run. Empty
+    /// on the ASCII fast path, where a run ends just before the next begins.
     last: Vec<u32>,
     /// Per byte of `text`: how many times its char was repeated (max 255).
     runs: Vec<u8>,
@@ -78,7 +79,7 @@ impl Squeezed {
         let mut out = Squeezed {
             text: String::with_capacity(b.len()),
             first: Vec::with_capacity(b.len()),
-            last: Vec::with_capacity(b.len()),
+            last: Vec::new(),
             runs: Vec::with_capacity(b.len()),
         };
         let mut i = 0;
@@ -92,7 +93,6 @@ impl Squeezed {
             }
             out.text.push(c as char);
             out.first.push(i as u32);
-            out.last.push((j - 1) as u32);
             out.runs.push((j - i).min(255) as u8);
             i = j;
         }
@@ -112,6 +112,13 @@ impl Squeezed {
     /// Maps a squeezed range back to a range of the folded text.
     pub fn folded_range(&self, folded: &Folded, start: usize, end: usize) -> (usize, usize) {
         let from = self.first[start] as usize;
+        if self.last.is_empty() {
+            let to = self
+                .first
+                .get(end)
+                .map_or(folded.as_str().len(), |&f| f as usize);
+            return (from, to);
+        }
         let last = self.last[end - 1] as usize;
         let width = folded.as_str()[last..]
             .chars()
