@@ -201,9 +201,14 @@ pub async fn serve(
     reporter
         .set_service_status("", ServingStatus::Serving)
         .await;
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
-        .build_v1()?;
+    // Both reflection versions: grpcurl and most current tools speak v1,
+    // but Python's grpc_reflection, Postman and older grpcurl ask v1alpha.
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
+    };
+    let reflection_v1alpha = reflection().build_v1alpha()?;
+    let reflection = reflection().build_v1()?;
     let limit = state.config.max_request_bytes;
     let screening = ScreeningServer::new(screening::Screening::new(Arc::clone(&state)))
         .max_decoding_message_size(limit)
@@ -220,6 +225,7 @@ pub async fn serve(
     let router = builder
         .add_service(health)
         .add_service(reflection)
+        .add_service(reflection_v1alpha)
         .add_service(screening);
 
     let watcher = state

@@ -845,6 +845,34 @@ async fn health_and_reflection_answer() {
     };
     let names: Vec<_> = list.service.iter().map(|s| s.name.as_str()).collect();
     assert!(names.contains(&service::SERVICE_NAME), "{names:?}");
+
+    // The older v1alpha protocol, which many tools still speak.
+    use tonic_reflection::pb::v1alpha;
+    let mut old =
+        v1alpha::server_reflection_client::ServerReflectionClient::new(server.channel().await);
+    let request = v1alpha::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(
+            v1alpha::server_reflection_request::MessageRequest::FileContainingSymbol(
+                service::SERVICE_NAME.into(),
+            ),
+        ),
+    };
+    let response = old
+        .server_reflection_info(tokio_stream::iter(vec![request]))
+        .await
+        .unwrap()
+        .into_inner()
+        .message()
+        .await
+        .unwrap()
+        .unwrap();
+    let Some(v1alpha::server_reflection_response::MessageResponse::FileDescriptorResponse(files)) =
+        response.message_response
+    else {
+        panic!("{response:?}");
+    };
+    assert!(!files.file_descriptor_proto.is_empty());
     server.stop().await;
 }
 
