@@ -19,8 +19,10 @@ use super::container::Format;
 pub const MAX_SIDE: u32 = 20_000;
 /// Most pixels accepted (a 48-megapixel phone photo fits).
 pub const MAX_PIXELS: u64 = 64_000_000;
-/// Most memory a non-JPEG decoder may allocate (JPEGs decode scaled).
-pub const MAX_ALLOC: u64 = 192 << 20;
+/// Most pixels accepted in a non-JPEG file (decoded in colour at full size).
+pub const MAX_OTHER_PIXELS: u64 = 32_000_000;
+/// Most memory a non-JPEG decoder may allocate (JPEGs decode to luma).
+pub const MAX_ALLOC: u64 = 160 << 20;
 /// The long side of the shared working copy, in pixels.
 pub const WORK_SIDE: u32 = 768;
 
@@ -146,6 +148,9 @@ fn jpeg_header(d: &mut zune_jpeg::JpegDecoder<ZCursor<&[u8]>>) -> Result<(u32, u
 fn jpeg(bytes: &[u8], side: u32) -> Result<(u32, u32, GrayImage), DecodeError> {
     let mut d = zune(bytes, ColorSpace::Luma);
     let (w, h) = jpeg_header(&mut d)?;
+    if !has_end_of_image(bytes) {
+        return Err(DecodeError::Corrupt("no end-of-image marker".into()));
+    }
     let pixels = d.decode().map_err(jpeg_corrupt)?;
     let n = w as usize * h as usize;
     let grey = if pixels.len() == n {
@@ -165,6 +170,24 @@ fn jpeg(bytes: &[u8], side: u32) -> Result<(u32, u32, GrayImage), DecodeError> {
     let k = w.max(h).checked_div(side).unwrap_or(1);
     let img = if k >= 2 { box_reduce(&img, k) } else { img };
     Ok((w, h, img))
+}
+
+/// Whether an EOI marker follows the first scan header. Inside scan data
+/// 0xFF is always followed by 0x00 or a restart marker, so an 0xFF 0xD9
+/// there can only be the end; a file cut anywhere after the header has
+/// none (data appended after the EOI does not hide a cut before it).
+fn has_end_of_image(bytes: &[u8]) -> bool {
+    let walk = super::container::jpeg_pieces(bytes, true);
+    let Some(super::container::JpegPiece::Segment(sos)) = walk.pieces.last() else {
+        return false;
+    };
+    if sos.marker != 0xDA {
+        return false;
+    }
+    let start = sos.raw.as_ptr() as usize - bytes.as_ptr() as usize + sos.raw.len();
+    bytes
+        .get(start..)
+        .is_some_and(|scan| scan.windows(2).rev().any(|w| w == [0xFF, 0xD9]))
 }
 
 /// Averages each `k`×`k` block into one pixel (the edge remainder is
@@ -219,6 +242,12 @@ fn other(bytes: &[u8], format: Format) -> Result<(u32, u32, GrayImage), DecodeEr
     })?;
     let (w, h) = decoder.dimensions();
     check_size(w.into(), h.into())?;
+    if u64::from(w) * u64::from(h) > MAX_OTHER_PIXELS {
+        return Err(DecodeError::TooLarge {
+            width: w.into(),
+            height: h.into(),
+        });
+    }
     let img = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     let grey = match img {
         DynamicImage::ImageLuma8(g) => g,
@@ -238,6 +267,28 @@ fn other(bytes: &[u8], format: Format) -> Result<(u32, u32, GrayImage), DecodeEr
         other => other.to_luma8(),
     };
     Ok((w, h, grey))
+}
+
+/// Turns a decoded image the way its EXIF orientation (1–8) says it is
+/// shown, so faces are upright and boxes are in displayed pixels.
+pub fn orient(mut d: Decoded, orientation: u16) -> Decoded {
+    use image::imageops::{flip_horizontal, flip_vertical, rotate90, rotate180, rotate270};
+    let g = &d.grey;
+    let grey = match orientation {
+        2 => flip_horizontal(g),
+        3 => rotate180(g),
+        4 => flip_vertical(g),
+        5 => rotate270(&flip_horizontal(g)),
+        6 => rotate90(g),
+        7 => rotate90(&flip_horizontal(g)),
+        8 => rotate270(g),
+        _ => return d,
+    };
+    if orientation >= 5 {
+        std::mem::swap(&mut d.width, &mut d.height);
+    }
+    d.grey = grey;
+    d
 }
 
 /// Decodes a pack logo: the working copy (long side at most `side`) and,

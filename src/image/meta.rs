@@ -33,6 +33,8 @@ pub struct Meta {
     /// Set when a metadata block is present but could not be read at all,
     /// so a position in it cannot be ruled out.
     pub unreadable: Option<String>,
+    /// The EXIF orientation (1–8) of the primary image, if recorded.
+    pub orientation: Option<u16>,
 }
 
 /// Most text fields kept from one image (a hostile file may hold many).
@@ -110,19 +112,41 @@ pub fn read(bytes: &[u8]) -> Meta {
             }
         }
     }
+    // Damage is tolerated (cameras write sloppy EXIF), unless it may hide
+    // a position: a block whose GPS pointer could not be followed cleanly,
+    // or of which nothing could be read, and no position found elsewhere.
+    let mut damaged = None;
     for block in exif_blocks {
+        let mut first_error = None;
         let parsed = exif::Reader::new()
             .continue_on_error(true)
             .read_raw(block.to_vec())
-            .or_else(|e| e.distill_partial_result(|_| {}));
+            .or_else(|e| {
+                e.distill_partial_result(|errors| {
+                    first_error = errors.first().map(ToString::to_string);
+                })
+            });
         match parsed {
-            Ok(exif) => exif_facts(&exif, &mut meta, &mut embedded_xmp),
+            Ok(exif) => {
+                if let Some(e) = first_error
+                    && (exif.fields().next().is_none() || has_gps_pointer(block))
+                {
+                    damaged.get_or_insert(e);
+                }
+                exif_facts(&exif, &mut meta, &mut embedded_xmp);
+            }
             Err(e) => {
                 if meta.unreadable.is_none() {
                     meta.unreadable = Some(format!("its EXIF block ({e})"));
                 }
             }
         }
+    }
+    if let Some(e) = damaged
+        && meta.gps.is_empty()
+        && meta.unreadable.is_none()
+    {
+        meta.unreadable = Some(format!("its EXIF block ({e})"));
     }
     for packet in xmp
         .iter()
@@ -132,6 +156,34 @@ pub fn read(bytes: &[u8]) -> Meta {
         xmp_facts(&String::from_utf8_lossy(packet), &mut meta);
     }
     meta
+}
+
+/// Whether a TIFF block's first IFD holds a GPS IFD pointer (tag 0x8825).
+fn has_gps_pointer(tiff: &[u8]) -> bool {
+    let big = match tiff.get(..2) {
+        Some(b"MM") => true,
+        Some(b"II") => false,
+        _ => return false,
+    };
+    let u16_at = |i: usize| {
+        let b: [u8; 2] = tiff.get(i..i + 2)?.try_into().ok()?;
+        Some(if big {
+            u16::from_be_bytes(b)
+        } else {
+            u16::from_le_bytes(b)
+        })
+    };
+    let Some(ifd) = tiff
+        .get(4..8)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map(|b| if big { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) } as usize)
+    else {
+        return false;
+    };
+    let count = u16_at(ifd).unwrap_or(0) as usize;
+    (0..count)
+        .map_while(|i| u16_at(ifd + 2 + i * 12))
+        .any(|tag| tag == 0x8825)
 }
 
 fn lossy(bytes: &[u8]) -> String {
@@ -160,6 +212,10 @@ const GPS_POSITION: &[u16] = &[2, 4, 20, 22];
 fn exif_facts(exif: &exif::Exif, meta: &mut Meta, xmp: &mut Vec<Vec<u8>>) {
     for field in exif.fields() {
         let Tag(context, number) = field.tag;
+        if field.tag == Tag::Orientation && field.ifd_num == In::PRIMARY {
+            meta.orientation = field.value.get_uint(0).and_then(|v| u16::try_from(v).ok());
+            continue;
+        }
         if context == Context::Gps && GPS_POSITION.contains(&number) {
             let name = format!("EXIF {}", field.tag);
             if !meta.gps.contains(&name) {

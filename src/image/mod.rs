@@ -113,9 +113,10 @@ pub struct Checks {
 pub struct PixelFacts {
     /// The image's format.
     pub format: Option<Format>,
-    /// Original width and height.
+    /// Width and height as displayed (after the EXIF orientation).
     pub size: (u32, u32),
-    /// Face boxes, in original pixels.
+    /// Face boxes, in displayed pixels (as the EXIF orientation shows
+    /// the picture; boxes of logos likewise).
     pub faces: Vec<PixelBox>,
     /// The withdrawn image it matches (pack path), if any.
     pub withdrawn: Option<String>,
@@ -137,6 +138,10 @@ pub fn analyse(
 ) -> Result<PixelFacts, DecodeError> {
     let run = || -> Result<PixelFacts, DecodeError> {
         let decoded = decode::decode(bytes)?;
+        let decoded = match meta::read(bytes).orientation {
+            Some(o) => decode::orient(decoded, o),
+            None => decoded,
+        };
         let scale = decoded.scale();
         let up = |b: PixelBox| PixelBox {
             x: (b.x as f32 * scale) as u32,

@@ -1023,3 +1023,40 @@ fn faces_down_to_six_percent_of_the_width_are_found() {
         assert_eq!(found.len(), 1, "face at {pct}% of the width");
     }
 }
+
+#[test]
+fn sideways_phone_photos_are_turned_upright_before_faces_are_sought() {
+    let upright = image::ImageReader::new(std::io::Cursor::new(fixture("astronaut.jpg")))
+        .with_guessed_format()
+        .unwrap()
+        .decode()
+        .unwrap()
+        .to_rgb8();
+    // Stored turned a quarter anticlockwise; Orientation 6 says "rotate 90° clockwise to show".
+    let stored = image::imageops::rotate270(&upright);
+    let plain = jpeg(&stored, 90);
+    let tagged = jpeg_with_exif(&plain, &Exif::new().orientation(6).tiff());
+    let faces = |bytes: Vec<u8>| {
+        let r = screen_images(&post_with(Via::Official, "Hello", vec![unattested(bytes)]));
+        r.findings
+            .iter()
+            .filter_map(|f| match f.location {
+                Location::Image { bbox: Some(b), .. } if f.rule_id == "photo.unattested_faces" => {
+                    Some(b)
+                }
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        faces(plain).is_empty(),
+        "a sideways face is not found without the tag"
+    );
+    let found = faces(tagged);
+    assert_eq!(found.len(), 1);
+    assert!(
+        (60..130).contains(&found[0].x) && (10..80).contains(&found[0].y),
+        "{:?}",
+        found[0]
+    );
+}
