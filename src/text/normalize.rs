@@ -111,7 +111,7 @@ impl Folded {
         if is_ignorable(c) {
             return;
         }
-        if c.is_whitespace() {
+        if c.is_whitespace() || is_blank(c) {
             if !self.text.ends_with(' ') {
                 self.push_out(' ', at);
             }
@@ -185,16 +185,25 @@ const PLAIN: [bool; 256] = {
 /// soft hyphen: invisible, and used to break words apart.
 fn is_ignorable(c: char) -> bool {
     matches!(c,
-        '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{17b4}' | '\u{17b5}'
         | '\u{180b}'..='\u{180f}'
         | '\u{200b}'..='\u{200f}'
         | '\u{202a}'..='\u{202e}'
         | '\u{2060}'..='\u{206f}'
-        | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}'
+        | '\u{fe00}'..='\u{fe0f}' | '\u{feff}'
         | '\u{fff0}'..='\u{fff8}'
         | '\u{1bca0}'..='\u{1bca3}'
         | '\u{1d173}'..='\u{1d17a}'
         | '\u{e0000}'..='\u{e0fff}')
+}
+
+/// Characters that are not white space to Unicode but show as a blank
+/// gap (Hangul fillers, the Braille blank): used as spaces, so folded as one.
+fn is_blank(c: char) -> bool {
+    matches!(
+        c,
+        '\u{115f}' | '\u{1160}' | '\u{2800}' | '\u{3164}' | '\u{ffa0}'
+    )
 }
 
 /// Apostrophe and dash variants, unified to ASCII `'` and `-`.

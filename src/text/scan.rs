@@ -240,6 +240,17 @@ impl SchoolMatcher {
                     &format!("{first_key}{family_key}"),
                     Payload::Joined { pupil: i, split },
                 );
+                // With the family name's own punctuation ("olivero'brien"):
+                // what folding leaves when only an invisible character
+                // (zero-width space, word joiner) stands between the names.
+                for form in names::surface_forms(&family) {
+                    if form != family_key && !form.contains(' ') {
+                        b.add(
+                            &format!("{first_key}{form}"),
+                            Payload::Joined { pupil: i, split },
+                        );
+                    }
+                }
                 if !middles.is_empty() {
                     b.add(
                         &format!("{first_key}{}{family_key}", middles.concat()),
