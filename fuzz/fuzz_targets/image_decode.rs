@@ -20,11 +20,14 @@ struct Pack {
 fn pack() -> &'static Pack {
     static PACK: OnceLock<Pack> = OnceLock::new();
     PACK.get_or_init(|| {
-        let school = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/pack/schools/oakfield");
+        let school =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/pack/schools/oakfield");
         let crest = std::fs::read(school.join("logos/crest.png")).expect("demo crest");
         let (d, alpha) = decode::decode_with_alpha(&crest, 512).expect("crest decodes");
-        let logo = logo::Logo::new("crest.png".into(), &d.grey, alpha.as_ref()).expect("crest is a logo");
-        let photo = std::fs::read(school.join("withdrawn/sports-day-2019.jpg")).expect("demo photo");
+        let logo =
+            logo::Logo::new("crest.png".into(), &d.grey, alpha.as_ref()).expect("crest is a logo");
+        let photo =
+            std::fs::read(school.join("withdrawn/sports-day-2019.jpg")).expect("demo photo");
         let w = decode::decode(&photo).expect("photo decodes");
         Pack {
             logos: vec![logo],
@@ -49,7 +52,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = decode::decode_with_alpha(data, 512);
     if let Ok(s) = strip(data) {
         let m = meta::read(&s.bytes);
-        assert!(m.gps.is_empty() && m.texts.is_empty(), "metadata left: {m:?}");
+        assert!(
+            m.gps.is_empty() && m.texts.is_empty(),
+            "metadata left: {m:?}"
+        );
         let again = strip(&s.bytes).expect("a stripped file strips again");
         assert_eq!(again.bytes, s.bytes, "stripping is not idempotent");
     }

@@ -30,13 +30,22 @@ fuzz_target!(|data: &[u8]| {
                 .chain(&config.allowed_link_domains)
                 .chain(&config.blocked_link_domains)
             {
-                assert_eq!(school::clean_domain(d).as_deref(), Some(d.as_str()), "not idempotent");
+                assert_eq!(
+                    school::clean_domain(d).as_deref(),
+                    Some(d.as_str()),
+                    "not idempotent"
+                );
             }
             let Ok(matcher) = SchoolMatcher::build(&[], &config) else {
                 return;
             };
             let mut post = config.name.clone();
-            for s in config.aliases.iter().chain(&config.slogans).chain(&config.hashtags) {
+            for s in config
+                .aliases
+                .iter()
+                .chain(&config.slogans)
+                .chain(&config.hashtags)
+            {
                 post.push_str(" and ");
                 post.push_str(s);
             }

@@ -69,7 +69,12 @@ fuzz_target!(|data: &[u8]| {
     }
     let (platform, handle) = HANDLES[h.handle as usize % HANDLES.len()];
     let request = Request {
-        school_id: if h.school % 2 == 0 { "oakfield" } else { "riverside" }.into(),
+        school_id: if h.school % 2 == 0 {
+            "oakfield"
+        } else {
+            "riverside"
+        }
+        .into(),
         account: Account {
             platform: platform.into(),
             handle: handle.into(),

@@ -35,7 +35,10 @@ pub fn check_report(request: &Request, report: &Report) {
         Some(Severity::Review) => Verdict::Review,
         _ => Verdict::Approve,
     };
-    assert_eq!(report.verdict, expected, "verdict does not follow from findings");
+    assert_eq!(
+        report.verdict, expected,
+        "verdict does not follow from findings"
+    );
     let post = &request.post;
     for f in &report.findings {
         assert!(
@@ -66,7 +69,11 @@ pub fn check_report(request: &Request, report: &Report) {
             Location::Image {
                 attachment, span, ..
             } => {
-                assert!(*attachment < post.attachments.len(), "{}: bad attachment index", f.rule_id);
+                assert!(
+                    *attachment < post.attachments.len(),
+                    "{}: bad attachment index",
+                    f.rule_id
+                );
                 if let Some((s, e)) = span {
                     assert!(s <= e, "{}: inverted metadata span", f.rule_id);
                 }
@@ -83,7 +90,10 @@ pub fn check_folding(original: &str) {
     let f = folded.as_str();
     for i in 0..f.len() {
         let (a, b) = folded.original_range(original, i, i + 1);
-        assert!(a < b && b <= original.len(), "folded byte {i} maps to {a}..{b}");
+        assert!(
+            a < b && b <= original.len(),
+            "folded byte {i} maps to {a}..{b}"
+        );
         assert!(original.is_char_boundary(a) && original.is_char_boundary(b));
     }
     if !f.is_empty() {
