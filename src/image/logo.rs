@@ -54,6 +54,9 @@ struct Template {
     norm: f32,
     /// Pixels inside the mask.
     count: f32,
+    /// Score by |NCC| (sparse logos, whose background is part of the
+    /// template and may be lighter or darker than the marks).
+    absolute: bool,
     angle: f32,
 }
 
@@ -70,14 +73,40 @@ impl Logo {
     /// Compiles a logo from its full-size grey values and alpha (`None`
     /// for an opaque image).
     pub fn new(path: String, grey: &GrayImage, alpha: Option<&GrayImage>) -> Option<Logo> {
-        let coarse: Vec<Template> = COARSE_ANGLES
-            .iter()
-            .filter_map(|&a| template(grey, alpha, a, COARSE_SIDE))
-            .collect();
-        let fine: Vec<Template> = FINE_ANGLES
-            .iter()
-            .filter_map(|&a| template(grey, alpha, a, FINE_SIDE))
-            .collect();
+        // A sparse logo (a wordmark, an outline: under 60% of its box
+        // opaque) is mostly its background: without it the marks alone are
+        // one flat colour and match any dark-over-light edge. Such logos
+        // are matched as the whole box, transparent parts as the white
+        // `decode` shows them on, by |NCC|.
+        let (grey, alpha, absolute) = match alpha.and_then(|a| opaque_box(a).map(|b| (a, b))) {
+            Some((a, (x0, y0, x1, y1))) => {
+                let area = f64::from((x1 - x0) * (y1 - y0));
+                let solid = image::imageops::crop_imm(a, x0, y0, x1 - x0, y1 - y0)
+                    .to_image()
+                    .pixels()
+                    .filter(|p| p.0[0] > 127)
+                    .count() as f64;
+                if solid < area * 0.6 {
+                    let g = image::imageops::crop_imm(grey, x0, y0, x1 - x0, y1 - y0).to_image();
+                    (std::borrow::Cow::Owned(g), None, true)
+                } else {
+                    (std::borrow::Cow::Borrowed(grey), Some(a), false)
+                }
+            }
+            None => (std::borrow::Cow::Borrowed(grey), alpha, false),
+        };
+        let make = |angles: &[f32], side| -> Vec<Template> {
+            angles
+                .iter()
+                .filter_map(|&a| template(&grey, alpha, a, side))
+                .map(|mut t| {
+                    t.absolute = absolute;
+                    t
+                })
+                .collect()
+        };
+        let coarse = make(COARSE_ANGLES, COARSE_SIDE);
+        let fine = make(FINE_ANGLES, FINE_SIDE);
         if coarse.is_empty() || fine.is_empty() {
             return None;
         }
@@ -97,20 +126,7 @@ fn template(
     let opaque = GrayImage::from_pixel(w, h, image::Luma([255]));
     let alpha = alpha.unwrap_or(&opaque);
     let (g, a) = rotate(grey, alpha, angle);
-    // Crop to the opaque bounding box.
-    let (rw, rh) = g.dimensions();
-    let (mut x0, mut y0, mut x1, mut y1) = (rw, rh, 0, 0);
-    for (x, y, p) in a.enumerate_pixels() {
-        if p.0[0] > 127 {
-            x0 = x0.min(x);
-            y0 = y0.min(y);
-            x1 = x1.max(x + 1);
-            y1 = y1.max(y + 1);
-        }
-    }
-    if x1 <= x0 + 2 || y1 <= y0 + 2 {
-        return None;
-    }
+    let (x0, y0, x1, y1) = opaque_box(&a)?;
     let g = image::imageops::crop_imm(&g, x0, y0, x1 - x0, y1 - y0).to_image();
     let a = image::imageops::crop_imm(&a, x0, y0, x1 - x0, y1 - y0).to_image();
     let (cw, ch) = g.dimensions();
@@ -156,8 +172,24 @@ fn template(
         mask,
         norm,
         count,
+        absolute: false,
         angle,
     })
+}
+
+/// The bounding box (x0, y0, x1, y1) of the opaque pixels, if any.
+fn opaque_box(alpha: &GrayImage) -> Option<(u32, u32, u32, u32)> {
+    let (w, h) = alpha.dimensions();
+    let (mut x0, mut y0, mut x1, mut y1) = (w, h, 0, 0);
+    for (x, y, p) in alpha.enumerate_pixels() {
+        if p.0[0] > 127 {
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x + 1);
+            y1 = y1.max(y + 1);
+        }
+    }
+    (x1 > x0 + 2 && y1 > y0 + 2).then_some((x0, y0, x1, y1))
 }
 
 /// Rotates grey and alpha about the centre into a canvas big enough to
@@ -399,8 +431,8 @@ fn coarse_scan(level: &Level, t: &Template, out: &mut Vec<Candidate>) {
                     .map(|(&a, &b)| i32::from(a) * i32::from(b))
                     .sum::<i32>();
             }
-            scores[(y * nx + x) as usize] =
-                dot as f32 / QUANT / (t.norm * (var.sqrt() as f32) * frac);
+            let score = dot as f32 / QUANT / (t.norm * (var.sqrt() as f32) * frac);
+            scores[(y * nx + x) as usize] = if t.absolute { score.abs() } else { score };
         }
     }
     for y in 0..ny {
@@ -569,5 +601,6 @@ fn masked_ncc(patch: &[f32], pw: u32, x: u32, y: u32, t: &Template) -> f32 {
     if var.partial_cmp(&(t.count * 4.0)) != Some(std::cmp::Ordering::Greater) {
         return 0.0;
     }
-    dot / (t.norm * var.sqrt())
+    let score = dot / (t.norm * var.sqrt());
+    if t.absolute { score.abs() } else { score }
 }

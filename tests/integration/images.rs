@@ -1060,3 +1060,63 @@ fn sideways_phone_photos_are_turned_upright_before_faces_are_sought() {
         found[0]
     );
 }
+
+#[test]
+fn jpeg_logos_on_white_are_found_and_wordmarks_do_not_misfire() {
+    use gatepost::pack::ImageFile;
+    let crest_jpg = jpeg(&on_white(&crest(160, 0)), 90);
+    let word = png(&DynamicImage::ImageRgba8(wordmark("OAKFIELD", 6)));
+    let school = gimage::SchoolImages::build(
+        &[
+            ImageFile {
+                path: "logos/crest.jpg".into(),
+                bytes: crest_jpg,
+            },
+            ImageFile {
+                path: "logos/wordmark.png".into(),
+                bytes: word,
+            },
+        ],
+        &[],
+    )
+    .unwrap();
+    let checks = gimage::Checks {
+        faces: false,
+        logos: true,
+        withdrawn: false,
+    };
+    let found = |bytes: &[u8]| -> Vec<String> {
+        gimage::analyse(bytes, &school, checks)
+            .unwrap()
+            .logos
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect()
+    };
+    // The JPEG logo pasted with its white box, at several sizes.
+    for (i, frac) in [0.1f32, 0.25, 0.5].into_iter().enumerate() {
+        let mut p = photo(1200, 900, 300 + i as u64);
+        let logo = image::DynamicImage::ImageRgb8(on_white(&crest(400, 0))).to_rgba8();
+        composite(&mut p, &logo, 150, 40, (1200.0 * frac) as u32, 0.0, false);
+        assert_eq!(
+            found(&jpeg(&p, 85)),
+            ["logos/crest.jpg"],
+            "crest on white at {frac}"
+        );
+    }
+    // A sparse logo (a wordmark: under 60% of its box opaque) is matched
+    // as its whole box by |NCC|, so its flat-coloured letters alone do not
+    // match any dark-over-light edge (they did, before). Another school's
+    // word in the same font and colours does not match. Finding the
+    // wordmark itself needs finer scale and angle steps than the
+    // refinement has (notes/image-design.md): not promised yet.
+    for (i, frac) in [0.2f32, 0.4, 0.8].into_iter().enumerate() {
+        let lw = (1200.0 * frac) as u32;
+        let mut p = photo(1200, 900, 320 + i as u64);
+        composite(&mut p, &wordmark("RIVERSIDE", 8), 100, 300, lw, 0.0, false);
+        assert!(
+            found(&jpeg(&p, 85)).is_empty(),
+            "another school's wordmark at {frac}"
+        );
+    }
+}

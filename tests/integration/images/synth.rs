@@ -594,3 +594,62 @@ pub fn luma(img: &RgbImage) -> GrayImage {
         Luma([((p[0] as u32 * 77 + p[1] as u32 * 150 + p[2] as u32 * 29) >> 8) as u8])
     })
 }
+
+/// A 5×7 bitmap font for the few capitals the test wordmarks use.
+fn glyph(c: char) -> [u8; 7] {
+    match c {
+        'O' => [0x0E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E],
+        'A' => [0x0E, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11],
+        'K' => [0x11, 0x12, 0x14, 0x18, 0x14, 0x12, 0x11],
+        'F' => [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10],
+        'I' => [0x0E, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0E],
+        'E' => [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F],
+        'L' => [0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1F],
+        'D' => [0x1E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x1E],
+        'R' => [0x1E, 0x11, 0x11, 0x1E, 0x14, 0x12, 0x11],
+        'V' => [0x11, 0x11, 0x11, 0x11, 0x11, 0x0A, 0x04],
+        'S' => [0x0F, 0x10, 0x10, 0x0E, 0x01, 0x01, 0x1E],
+        _ => [0; 7],
+    }
+}
+
+/// A wordmark: `text` in navy capitals on a transparent background, with
+/// a gold underline; `cell` pixels per font dot.
+pub fn wordmark(text: &str, cell: u32) -> RgbaImage {
+    let n = text.chars().count() as u32;
+    let w = (n * 6 + 1) * cell;
+    let h = 11 * cell;
+    let mut img = RgbaImage::new(w, h);
+    for (i, c) in text.chars().enumerate() {
+        let g = glyph(c);
+        for (row, bits) in g.iter().enumerate() {
+            for col in 0..5 {
+                if bits & (0x10 >> col) != 0 {
+                    for dy in 0..cell {
+                        for dx in 0..cell {
+                            let x = (i as u32 * 6 + 1 + col) * cell + dx;
+                            let y = (row as u32 + 1) * cell + dy;
+                            img.put_pixel(x, y, Rgba([20, 40, 110, 255]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for y in 9 * cell..10 * cell {
+        for x in cell..w - cell {
+            img.put_pixel(x, y, Rgba([230, 180, 30, 255]));
+        }
+    }
+    img
+}
+
+/// Flattens an RGBA image onto white (a logo saved as JPEG).
+pub fn on_white(img: &RgbaImage) -> RgbImage {
+    RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        let [r, g, b, a] = img.get_pixel(x, y).0;
+        let a = a as u32;
+        let mix = |c: u8| ((c as u32 * a + 255 * (255 - a)) / 255) as u8;
+        Rgb([mix(r), mix(g), mix(b)])
+    })
+}
