@@ -3,6 +3,9 @@
 //! The synthetic data is deterministic, and setup asserts the findings it
 //! must produce, so a fast but wrong engine cannot pass.
 
+// criterion_group! generates an undocumented function.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

@@ -222,7 +222,7 @@ impl LexiconMatcher {
                 }
                 cover.next();
             }
-            !widest.is_some_and(|(_, e)| h.end <= e)
+            widest.is_none_or(|(_, e)| h.end > e)
         });
         // A term found inside a longer word ("f*cking", "motherfucker") is
         // reported as that whole word, so the highlight covers it.
