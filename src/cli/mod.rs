@@ -131,11 +131,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 
 /// Loads and compiles a pack, with every pack error in the message.
 fn load_snapshot(dir: &std::path::Path) -> anyhow::Result<Snapshot> {
-    let pack = Pack::load(dir).map_err(|errors| {
-        anyhow::anyhow!(
-            "policy pack {} is invalid:\n{errors}",
-            dir.display()
-        )
-    })?;
+    let pack = Pack::load(dir)
+        .map_err(|errors| anyhow::anyhow!("policy pack {} is invalid:\n{errors}", dir.display()))?;
     Ok(Snapshot::build(&pack)?)
 }
