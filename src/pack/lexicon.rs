@@ -142,6 +142,18 @@ pub struct Entry {
     pub note: String,
 }
 
+/// Splits a term column into the term and its match mode: `*term*`
+/// anywhere, `term*` word start, otherwise whole word.
+pub fn split_mode(raw: &str) -> (&str, Mode) {
+    if let Some(t) = raw.strip_prefix('*').and_then(|t| t.strip_suffix('*')) {
+        (t, Mode::Infix)
+    } else if let Some(t) = raw.strip_suffix('*') {
+        (t, Mode::Prefix)
+    } else {
+        (raw, Mode::Word)
+    }
+}
+
 /// Parses one lexicon file. `path` is used in errors only.
 ///
 /// # Errors
@@ -188,14 +200,7 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Entry>, Vec<Error>> {
         let bad =
             |field: &str, why: String| Error::new(path, ErrorKind::Invalid(why)).at(n).field(field);
         let raw = cols[0].trim();
-        let (term, mode) = if let Some(t) = raw.strip_prefix('*').and_then(|t| t.strip_suffix('*'))
-        {
-            (t, Mode::Infix)
-        } else if let Some(t) = raw.strip_suffix('*') {
-            (t, Mode::Prefix)
-        } else {
-            (raw, Mode::Word)
-        };
+        let (term, mode) = split_mode(raw);
         if term.is_empty() || term.contains('*') || !term.chars().any(char::is_alphabetic) {
             errors.push(bad("term", format!("{raw:?} is not a term")));
             continue;

@@ -260,14 +260,7 @@ mod tests {
     use crate::pack::lexicon::Grade;
 
     fn entry(term: &str, category: Category) -> Entry {
-        let (term, mode) = if let Some(t) = term.strip_prefix('*').and_then(|t| t.strip_suffix('*'))
-        {
-            (t, Mode::Infix)
-        } else if let Some(t) = term.strip_suffix('*') {
-            (t, Mode::Prefix)
-        } else {
-            (term, Mode::Word)
-        };
+        let (term, mode) = crate::pack::lexicon::split_mode(term);
         Entry {
             term: term.into(),
             mode,
