@@ -415,7 +415,14 @@ fn truncated_and_garbage_images_fail_closed() {
         ),
         ("three bytes".into(), vec![0xFF, 0xD8, 0xFF]),
     ];
-    for cut in [2, 100, 600, jpeg.len() / 2, jpeg.len() - 300, jpeg.len() - 2] {
+    for cut in [
+        2,
+        100,
+        600,
+        jpeg.len() / 2,
+        jpeg.len() - 300,
+        jpeg.len() - 2,
+    ] {
         cases.push((format!("JPEG cut at {cut}"), jpeg[..cut].to_vec()));
     }
     for cut in [8, 20, 40, png.len() / 2, png.len() - 12] {
