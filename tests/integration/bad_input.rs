@@ -157,7 +157,7 @@ fn replacement_characters_from_unpaired_surrogates() {
     );
 
     let text = "\u{fffd}".repeat(300_000);
-    let report = within("900 KB of U+FFFD", 32 * MIB, || {
+    let report = within("900 KB of U+FFFD", 48 * MIB, || {
         screen_request(&request(Via::Official, &text))
     });
     assert_eq!(report.verdict, Verdict::Approve);
@@ -429,7 +429,7 @@ fn truncated_and_garbage_images_fail_closed() {
         cases.push((format!("PNG cut at {cut}"), png[..cut].to_vec()));
     }
     for (what, bytes) in cases {
-        let report = screen_image(&what, 32 * MIB, bytes);
+        let report = screen_image(&what, 8 * MIB, bytes);
         assert!(incomplete(&report), "{what}: {:?}", rule_ids(&report));
         assert_ne!(report.verdict, Verdict::Approve, "{what}");
     }
@@ -563,13 +563,13 @@ fn jpeg_with_thousands_of_segments() {
     }
     // Followed by the picture: it decodes; the comments are read up to the
     // metadata reader's limit.
-    let report = screen_image("15,000 segments", 32 * MIB, jpeg_with(&jpeg, &segments));
+    let report = screen_image("15,000 segments", 8 * MIB, jpeg_with(&jpeg, &segments));
     let names = count(&report, "pupil.full_name");
     assert!((1..=64).contains(&names), "{names} names");
     // Cut off before the picture: fails closed.
     let mut cut = jpeg[..2].to_vec();
     cut.extend_from_slice(&segments);
-    let report = screen_image("15,000 segments, no picture", 32 * MIB, cut);
+    let report = screen_image("15,000 segments, no picture", 8 * MIB, cut);
     assert!(incomplete(&report));
 }
 

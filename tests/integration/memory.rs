@@ -17,10 +17,18 @@ pub(crate) fn peak<T>(f: impl FnOnce() -> T) -> (T, u64) {
     (out.expect("the closure ran"), info.bytes_max)
 }
 
-/// Runs `f` and asserts that its peak heap stays within `bound` bytes.
+/// Runs `f` and asserts that its peak heap stays within `bound` bytes
+/// (`GATEPOST_PEAKS=1` prints every measurement, to re-tune the bounds).
 #[track_caller]
 pub(crate) fn within<T>(what: &str, bound: u64, f: impl FnOnce() -> T) -> T {
     let (out, peak) = peak(f);
+    if std::env::var_os("GATEPOST_PEAKS").is_some() {
+        eprintln!(
+            "peak heap {what}: {:.2} MiB (bound {:.0} MiB)",
+            peak as f64 / MIB as f64,
+            bound as f64 / MIB as f64
+        );
+    }
     assert!(
         peak <= bound,
         "{what}: peak heap {:.1} MiB, over the {:.1} MiB bound",
