@@ -167,7 +167,9 @@ fn jpeg(bytes: &[u8], side: u32) -> Result<(u32, u32, GrayImage), DecodeError> {
     };
     let img = GrayImage::from_raw(w, h, grey)
         .ok_or_else(|| DecodeError::Corrupt("pixel buffer size".into()))?;
-    let k = w.max(h).checked_div(side).unwrap_or(1);
+    // Never by more than the short side: a 20000×2 strip reduces by 2 here
+    // and is shrunk the rest of the way below.
+    let k = w.max(h).checked_div(side).unwrap_or(1).min(w.min(h));
     let img = if k >= 2 { box_reduce(&img, k) } else { img };
     Ok((w, h, img))
 }

@@ -33,3 +33,47 @@ fn fuzz_image_meta_2a4b13dc() {
         "{m:?}"
     );
 }
+
+/// request_proto crash-c6c14ed5: a 219-byte JPEG declaring 16434×8 pixels.
+/// The integer box filter reduced by 21 (long side / 768) in both
+/// directions, more rows than the picture has, and indexed past the end:
+/// the pack loader (which decodes logos directly) would panic, and
+/// screening reported a valid picture as undecodable. Fixed in
+/// `decode::jpeg` by never reducing by more than the short side.
+#[test]
+fn fuzz_request_proto_c6c14ed5() {
+    use prost::Message;
+    let bytes = include_bytes!("regression/fuzz_request_proto_c6c14ed5.pb");
+    let wire = gatepost::proto::v1::ScreenPostRequest::decode(bytes.as_slice()).unwrap();
+    let request = gatepost::convert::request(wire).unwrap();
+    let jpeg = &request.post.attachments[0].content;
+    let d = gatepost::image::decode::decode(jpeg).expect("a valid, if odd, JPEG");
+    assert_eq!((d.width, d.height), (16434, 8));
+    assert_eq!(d.grey.width(), gatepost::image::decode::WORK_SIDE);
+    assert!(d.grey.height() >= 1);
+    let report = gatepost::screen(
+        demo(),
+        &request,
+        gatepost::Options {
+            today: crate::util::today(),
+        },
+    )
+    .unwrap();
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| !f.reason.contains("decoder failed")),
+        "{:?}",
+        report.findings
+    );
+}
+
+/// The demo pack (`fixtures/pack`), compiled once.
+fn demo() -> &'static gatepost::Snapshot {
+    static DEMO: std::sync::OnceLock<gatepost::Snapshot> = std::sync::OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pack");
+        gatepost::Snapshot::build(&gatepost::Pack::load(&dir).unwrap()).unwrap()
+    })
+}
