@@ -96,6 +96,19 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 ///
 /// As [`decode`].
 pub fn decode_to(bytes: &[u8], side: u32) -> Result<Decoded, DecodeError> {
+    guarded(|| decode_to_unguarded(bytes, side))
+}
+
+/// Runs a decode, turning a panic inside a third-party decoder into
+/// [`DecodeError::Corrupt`], so every caller (screening, the pack loader,
+/// `strip`) fails closed instead of crashing on hostile bytes. Fuzzing
+/// found zune-jpeg overflowing on a crafted file (`fuzz/README.md`).
+fn guarded<T>(decode: impl FnOnce() -> Result<T, DecodeError>) -> Result<T, DecodeError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode))
+        .unwrap_or_else(|_| Err(DecodeError::Corrupt("the decoder failed".into())))
+}
+
+fn decode_to_unguarded(bytes: &[u8], side: u32) -> Result<Decoded, DecodeError> {
     let format = Format::sniff(bytes);
     let (width, height, grey) = match format {
         Format::Jpeg => jpeg(bytes, side)?,
@@ -303,7 +316,14 @@ pub fn decode_with_alpha(
     bytes: &[u8],
     side: u32,
 ) -> Result<(Decoded, Option<GrayImage>), DecodeError> {
-    let decoded = decode_to(bytes, side)?;
+    guarded(|| decode_with_alpha_unguarded(bytes, side))
+}
+
+fn decode_with_alpha_unguarded(
+    bytes: &[u8],
+    side: u32,
+) -> Result<(Decoded, Option<GrayImage>), DecodeError> {
+    let decoded = decode_to_unguarded(bytes, side)?;
     let format = decoded.format;
     if !matches!(format, Format::Png | Format::WebP | Format::Gif) {
         return Ok((decoded, None));
@@ -344,6 +364,10 @@ pub fn decode_with_alpha(
 ///
 /// As [`decode`].
 pub fn full_pixels(bytes: &[u8]) -> Result<Vec<u8>, DecodeError> {
+    guarded(|| full_pixels_unguarded(bytes))
+}
+
+fn full_pixels_unguarded(bytes: &[u8]) -> Result<Vec<u8>, DecodeError> {
     match Format::sniff(bytes) {
         Format::Jpeg => {
             let mut d = zune(bytes, ColorSpace::RGB);

@@ -77,3 +77,30 @@ fn demo() -> &'static gatepost::Snapshot {
         gatepost::Snapshot::build(&gatepost::Pack::load(&dir).unwrap()).unwrap()
     })
 }
+
+/// request_proto crash-65a69605: a crafted JPEG makes zune-jpeg overflow
+/// a multiplication in its bit reader (a panic where overflow checks are
+/// on, as in tests and fuzzing; silent wrap-around in release). Screening
+/// already caught decoder panics, but the pack loader and `strip` call the
+/// decoder directly. Fixed by catching decoder panics at the front door
+/// (`decode::decode_to`, `decode_with_alpha`, `full_pixels`).
+#[test]
+fn fuzz_request_proto_65a69605() {
+    use prost::Message;
+    let bytes = include_bytes!("regression/fuzz_request_proto_65a69605.pb");
+    let wire = gatepost::proto::v1::ScreenPostRequest::decode(bytes.as_slice()).unwrap();
+    let request = gatepost::convert::request(wire).unwrap();
+    let jpeg = &request.post.attachments[0].content;
+    let _ = gatepost::image::decode::decode(jpeg);
+    let _ = gatepost::image::decode::decode_with_alpha(jpeg, 512);
+    let _ = gatepost::image::strip(jpeg);
+    let report = gatepost::screen(
+        demo(),
+        &request,
+        gatepost::Options {
+            today: crate::util::today(),
+        },
+    )
+    .unwrap();
+    assert_ne!(report.verdict, gatepost::Verdict::Approve);
+}
