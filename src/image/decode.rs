@@ -239,14 +239,7 @@ fn other(bytes: &[u8], format: Format) -> Result<(u32, u32, GrayImage), DecodeEr
         image::ImageError::Limits(_) => DecodeError::Corrupt("over the memory limit".into()),
         e => DecodeError::Corrupt(e.to_string()),
     };
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
-    reader.limits(limits);
+    let reader = limited_reader(bytes)?;
     let decoder = reader.into_decoder().map_err(|e| match e {
         image::ImageError::Limits(_) => DecodeError::TooLarge {
             width: 0,
@@ -328,14 +321,7 @@ fn decode_with_alpha_unguarded(
     if !matches!(format, Format::Png | Format::WebP | Format::Gif) {
         return Ok((decoded, None));
     }
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
-    reader.limits(limits);
+    let reader = limited_reader(bytes)?;
     let decoder = reader
         .into_decoder()
         .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
@@ -375,14 +361,7 @@ fn full_pixels_unguarded(bytes: &[u8]) -> Result<Vec<u8>, DecodeError> {
             d.decode().map_err(jpeg_corrupt)
         }
         Format::Png | Format::WebP | Format::Gif => {
-            let mut reader = ImageReader::new(Cursor::new(bytes))
-                .with_guessed_format()
-                .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
-            let mut limits = Limits::default();
-            limits.max_image_width = Some(MAX_SIDE);
-            limits.max_image_height = Some(MAX_SIDE);
-            limits.max_alloc = Some(MAX_ALLOC);
-            reader.limits(limits);
+            let reader = limited_reader(bytes)?;
             let decoder = reader
                 .into_decoder()
                 .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
@@ -479,6 +458,20 @@ fn weights(src: u32, dst: u32) -> Vec<Vec<(usize, f32)>> {
             }
         })
         .collect()
+}
+
+/// The only way a non-JPEG decoder is made: the format guessed from the
+/// bytes, and the size and allocation limits set before anything decodes.
+fn limited_reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, DecodeError> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    Ok(reader)
 }
 
 #[cfg(test)]
