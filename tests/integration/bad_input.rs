@@ -6,20 +6,17 @@
 //! here asserts a time: speed goals live in the benchmarks.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use gatepost::proto::v1 as pb;
 use gatepost::proto::v1::screening_client::ScreeningClient;
-use gatepost::service::{self, Config, State};
-use gatepost::{Attachment, Date, Location, Pack, Report, Request, Verdict, convert};
-use tokio::sync::oneshot;
+use gatepost::{Attachment, Location, Pack, Report, Request, Verdict, convert};
 use tonic::Code;
-use tonic::transport::Channel;
 use tonic_types::StatusExt;
 
 use gatepost::pack::roster;
 
 use crate::memory::MIB;
+use crate::server::{Server, config};
 use crate::util::{Via, request, screen_request};
 
 /// Screens one post of every kind once, outside any measurement, so the
@@ -667,52 +664,6 @@ fn a_one_gibibyte_file_is_refused_without_being_read() {
 
 // ---- the gRPC service ----
 
-struct Server {
-    addr: std::net::SocketAddr,
-    state: Arc<State>,
-    stop: Option<oneshot::Sender<()>>,
-}
-
-impl Server {
-    async fn start(pack: &Path) -> Server {
-        let mut config = Config::new(pack);
-        config.as_of = Some(Date::new(2026, 11, 21).unwrap());
-        let state = Arc::new(
-            tokio::task::spawn_blocking(move || State::load(config))
-                .await
-                .unwrap()
-                .unwrap(),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(service::serve(listener, Arc::clone(&state), async {
-            let _ = stopped.await;
-        }));
-        Server {
-            addr,
-            state,
-            stop: Some(stop),
-        }
-    }
-
-    async fn channel(&self) -> Channel {
-        Channel::from_shared(format!("http://{}", self.addr))
-            .unwrap()
-            .connect()
-            .await
-            .unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
 fn field_of(status: &tonic::Status) -> String {
     status
         .get_error_details()
@@ -741,7 +692,7 @@ struct RawPost {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grpc_answers_bad_requests_with_invalid_argument() {
-    let server = Server::start(&fixtures().join("pack")).await;
+    let server = Server::start(config(&fixtures().join("pack"))).await;
     let mut client =
         ScreeningClient::new(server.channel().await).max_encoding_message_size(64 << 20);
 
@@ -845,7 +796,7 @@ fn copy_dir(from: &Path, to: &Path) {
 async fn a_server_keeps_its_last_good_pack() {
     let pack = tempfile::tempdir().unwrap();
     copy_dir(&fixtures().join("pack"), pack.path());
-    let server = Server::start(pack.path()).await;
+    let server = Server::start(config(pack.path())).await;
     let mut client = ScreeningClient::new(server.channel().await);
     let old = server.state.policy().snapshot.version.clone();
     let roster = pack.path().join("schools/oakfield/roster.csv");

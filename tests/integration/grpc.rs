@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use gatepost::proto::v1 as pb;
 use gatepost::proto::v1::screening_client::ScreeningClient;
-use gatepost::service::{self, Config, State};
+use gatepost::service::{self, State};
 use gatepost::{Date, Options, Pack, Snapshot, convert, screen};
-use tokio::sync::oneshot;
+
+use super::server::{Server, config};
 use tonic::transport::Channel;
 use tonic::{Code, Request};
 use tonic_types::StatusExt;
@@ -23,68 +24,6 @@ fn fixtures() -> PathBuf {
 
 fn as_of() -> Date {
     Date::new(2026, 11, 21).unwrap()
-}
-
-fn config(pack: &Path) -> Config {
-    let mut c = Config::new(pack);
-    c.as_of = Some(as_of());
-    c
-}
-
-/// A running server; dropping it stops the server.
-struct Server {
-    addr: std::net::SocketAddr,
-    state: Arc<State>,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<Result<(), service::ServeError>>>,
-}
-
-impl Server {
-    async fn start(config: Config) -> Server {
-        let state = Arc::new(
-            tokio::task::spawn_blocking(move || State::load(config))
-                .await
-                .unwrap()
-                .unwrap(),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(service::serve(listener, Arc::clone(&state), async {
-            let _ = stopped.await;
-        }));
-        Server {
-            addr,
-            state,
-            stop: Some(stop),
-            task: Some(task),
-        }
-    }
-
-    async fn channel(&self) -> Channel {
-        Channel::from_shared(format!("http://{}", self.addr))
-            .unwrap()
-            .connect()
-            .await
-            .unwrap()
-    }
-
-    async fn client(&self) -> ScreeningClient<Channel> {
-        ScreeningClient::new(self.channel().await)
-    }
-
-    async fn stop(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        self.task.take().unwrap().await.unwrap().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {

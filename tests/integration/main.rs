@@ -10,5 +10,6 @@ mod pack;
 mod properties;
 mod regression;
 mod rescan;
+mod server;
 mod text_rules;
 mod util;
