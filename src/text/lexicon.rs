@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::normalize::Folded;
 use super::scan::{BuildError, at_word_end, at_word_start, drop_contained};
@@ -144,11 +144,11 @@ impl LexiconMatcher {
                 }
             }
         }
-        // A full DFA: the lexicon is the same few thousand patterns for
-        // every post, built once per pack, and is searched over every byte.
+        // The lexicon is the same few thousand patterns for every post,
+        // built once per pack, and is searched over every byte: a DFA.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(super::automaton_kind(texts.len())))
             .byte_classes(true)
             .build(&texts)
             .map_err(|e| BuildError::new(e.to_string()))?;

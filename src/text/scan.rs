@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::names::{self, NameShape};
 use super::normalize::Folded;
@@ -95,9 +95,6 @@ static COMMON_WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
 fn is_common_word(w: &str) -> bool {
     COMMON_WORDS.binary_search(&w).is_ok()
 }
-
-/// Most patterns for which a school's automaton is a full DFA.
-const DFA_MAX_PATTERNS: usize = 20_000;
 
 /// The compiled matcher for one school.
 #[derive(Debug, Clone)]
@@ -284,17 +281,9 @@ impl SchoolMatcher {
                 }
             }
         }
-        // A full DFA is fastest to search but grows with the roster; past a
-        // few thousand pupils the contiguous NFA keeps memory and build time
-        // in check.
-        let kind = if b.patterns.len() <= DFA_MAX_PATTERNS {
-            AhoCorasickKind::DFA
-        } else {
-            AhoCorasickKind::ContiguousNFA
-        };
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(kind))
+            .kind(Some(super::automaton_kind(b.patterns.len())))
             .build(&b.patterns)
             .map_err(|e| BuildError::new(e.to_string()))?;
         Ok(SchoolMatcher {
