@@ -18,6 +18,10 @@ pub const BUILT_IN: [(&str, &str); 4] = [
     ("allow.tsv", include_str!("../../lexicons/allow.tsv")),
 ];
 
+/// Longest term, in characters: the longest built-in phrase is about half
+/// this, and a matcher pattern per term form must stay small.
+pub const MAX_TERM_CHARS: usize = 64;
+
 /// The header line every lexicon file starts with.
 pub const HEADER: &str = "term\tcategory\tseverity\tnote";
 
@@ -203,6 +207,14 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Entry>, Vec<Error>> {
         let (term, mode) = split_mode(raw);
         if term.is_empty() || term.contains('*') || !term.chars().any(char::is_alphabetic) {
             errors.push(bad("term", format!("{raw:?} is not a term")));
+            continue;
+        }
+        let chars = term.chars().count();
+        if chars > MAX_TERM_CHARS {
+            errors.push(bad(
+                "term",
+                format!("{chars} characters long; at most {MAX_TERM_CHARS}"),
+            ));
             continue;
         }
         let Some(category) = Category::parse(cols[1].trim()) else {

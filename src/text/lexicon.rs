@@ -55,9 +55,13 @@ pub struct LexiconMatcher {
 /// more: any inner run of letters after the first may be starred, as long
 /// as two letters still show (`fuck` → `f*ck`, `fu*k`, `f**k`, `fuc*`,
 /// `fu**`). Three-letter terms get none: `r*d` or `t*t` could be anything.
+/// Nor do terms longer than `STARRED_MAX` letters: a term of n letters has
+/// about n²/2 starred forms of n bytes each, and nobody stars half of a
+/// twenty-letter word.
 fn starred(term: &str) -> Vec<String> {
+    const STARRED_MAX: usize = 20;
     let chars: Vec<char> = term.chars().collect();
-    if chars.len() < 4 || !chars.iter().all(|c| c.is_alphabetic()) {
+    if !(4..=STARRED_MAX).contains(&chars.len()) || !chars.iter().all(|c| c.is_alphabetic()) {
         return Vec::new();
     }
     let n = chars.len();

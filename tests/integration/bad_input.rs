@@ -13,7 +13,7 @@ use gatepost::{Attachment, Location, Pack, Report, Request, Verdict, convert};
 use tonic::Code;
 use tonic_types::StatusExt;
 
-use gatepost::pack::roster;
+use gatepost::pack::{lexicon, roster};
 
 use crate::memory::MIB;
 use crate::server::{Server, config};
@@ -638,6 +638,38 @@ fn bad_packs_are_refused_with_file_and_line() {
         load_errors("non-UTF-8 school.toml", dir.path()),
         ["schools/t/school.toml:2: not UTF-8 text"]
     );
+}
+
+#[test]
+fn overlong_lexicon_terms_are_refused_and_long_ones_stay_cheap() {
+    // A term's starred spellings grow with the cube of its length: an
+    // 8,000-letter term once meant gigabytes of patterns.
+    let dir = tempfile::tempdir().unwrap();
+    write_school(dir.path(), "test", b"name = \"Test\"\n", HEADER.as_bytes());
+    let lexicons = dir.path().join("lexicons");
+    std::fs::create_dir_all(&lexicons).unwrap();
+    let tsv = |term: &str| format!("{}\n{term}\tinsult\tmild\tfuzzed\n", lexicon::HEADER);
+    std::fs::write(lexicons.join("long.tsv"), tsv(&"a".repeat(8000))).unwrap();
+    assert_eq!(
+        load_errors("8000-letter term", dir.path()),
+        ["lexicons/long.tsv:2: term: 8000 characters long; at most 64"]
+    );
+    // The longest term allowed loads, and is found, in bounded memory.
+    let longest = "blorf".repeat(12) + "ulfa";
+    assert_eq!(longest.chars().count(), lexicon::MAX_TERM_CHARS);
+    std::fs::write(lexicons.join("long.tsv"), tsv(&longest)).unwrap();
+    let snapshot = within("64-letter term", 32 * MIB, || {
+        gatepost::Snapshot::build(&Pack::load(dir.path()).expect("loads")).expect("builds")
+    });
+    let report = gatepost::screen(
+        &snapshot,
+        &request(Via::Official, &format!("what a {longest}!")),
+        gatepost::Options {
+            today: crate::util::today(),
+        },
+    )
+    .unwrap();
+    assert_eq!(rule_ids(&report), ["language.insult"]);
 }
 
 #[test]
