@@ -99,6 +99,10 @@ images = {
     "png_exif_gps": png(8, 8, chunk(b"eXIf", GPS_TIFF))[0],
     "png_text": png(8, 8, chunk(b"tEXt", b"Description\0Oliver O'Brien")
                     + chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0" + XMP))[0],
+    # Compressed text, and EXIF as ImageMagick writes it: a hex "Raw profile".
+    "png_ztxt": png(8, 8, chunk(b"zTXt", b"Raw profile type exif\0\0" + zlib.compress(
+                        b"\nexif\n%8d\n" % (len(GPS_TIFF) + 6) + (b"Exif\0\0" + GPS_TIFF).hex().encode() + b"\n"))
+                    + chunk(b"iTXt", b"Comment\0\x01\0\0\0" + zlib.compress(b"Oliver O'Brien")))[0],
 }
 
 def seg(marker, payload):

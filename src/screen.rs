@@ -537,7 +537,7 @@ fn screen_image(
     if let Some(what) = &meta.unreadable {
         out.add(
             "screening.incomplete",
-            format!("Image {n} ({name}) could not be checked for a GPS position: {what} could not be read."),
+            format!("Image {n} ({name}) could not be fully checked: {what} could not be read, and may hold a GPS position or a pupil's name."),
             at(None, None),
         );
     }

@@ -6,6 +6,7 @@
 //! walking the container and read with a small tolerant scanner: packets
 //! are often hand-edited or cut, and only a few fields matter.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use exif::{Context, In, Tag, Value};
@@ -41,12 +42,16 @@ pub struct Meta {
 const MAX_TEXTS: usize = 64;
 /// Longest text field kept, in bytes.
 const MAX_TEXT: usize = 16 << 10;
+/// Largest compressed PNG text chunk inflated, and largest raw profile
+/// decoded, in bytes: a few times the biggest EXIF or XMP block seen in
+/// practice, and small enough that a decompression bomb costs nothing.
+const MAX_INFLATED: usize = 1 << 20;
 
 /// Reads the metadata of an image of any supported container.
 pub fn read(bytes: &[u8]) -> Meta {
     let mut meta = Meta::default();
-    let mut exif_blocks: Vec<&[u8]> = Vec::new();
-    let mut xmp: Vec<&[u8]> = Vec::new();
+    let mut exif_blocks: Vec<Cow<'_, [u8]>> = Vec::new();
+    let mut xmp: Vec<Cow<'_, [u8]>> = Vec::new();
     let mut embedded_xmp = Vec::new();
     match Format::sniff(bytes) {
         Format::Jpeg => {
@@ -56,17 +61,17 @@ pub fn read(bytes: &[u8]) -> Meta {
                 };
                 match s.marker {
                     0xE1 if s.payload.starts_with(JPEG_EXIF_ID) => {
-                        exif_blocks.push(&s.payload[JPEG_EXIF_ID.len()..]);
+                        exif_blocks.push(s.payload[JPEG_EXIF_ID.len()..].into());
                     }
                     0xE1 if s.payload.starts_with(JPEG_XMP_ID) => {
-                        xmp.push(&s.payload[JPEG_XMP_ID.len()..]);
+                        xmp.push(s.payload[JPEG_XMP_ID.len()..].into());
                     }
                     // Extended XMP: the rest of a packet too big for one segment.
                     0xE1 if s
                         .payload
                         .starts_with(b"http://ns.adobe.com/xmp/extension/\0") =>
                     {
-                        xmp.push(s.payload.get(75..).unwrap_or_default());
+                        xmp.push(s.payload.get(75..).unwrap_or_default().into());
                     }
                     0xED => iptc(s.payload, &mut meta),
                     0xFE => push_text(&mut meta, "JPEG comment".into(), lossy(s.payload)),
@@ -77,8 +82,10 @@ pub fn read(bytes: &[u8]) -> Meta {
         Format::Png => {
             for c in container::png_chunks(bytes).pieces {
                 match &c.kind {
-                    b"eXIf" => exif_blocks.push(c.data),
-                    b"tEXt" | b"iTXt" => png_text(&c.kind, c.data, &mut meta, &mut xmp),
+                    b"eXIf" => exif_blocks.push(c.data.into()),
+                    b"tEXt" | b"zTXt" | b"iTXt" => {
+                        png_text(&c.kind, c.data, &mut meta, &mut exif_blocks, &mut xmp);
+                    }
                     _ => {}
                 }
             }
@@ -87,14 +94,14 @@ pub fn read(bytes: &[u8]) -> Meta {
             for c in container::webp_chunks(bytes).pieces {
                 match &c.kind {
                     b"EXIF" => {
-                        exif_blocks.push(c.data.strip_prefix(JPEG_EXIF_ID).unwrap_or(c.data))
+                        exif_blocks.push(c.data.strip_prefix(JPEG_EXIF_ID).unwrap_or(c.data).into())
                     }
-                    b"XMP " => xmp.push(c.data),
+                    b"XMP " => xmp.push(c.data.into()),
                     _ => {}
                 }
             }
         }
-        Format::Tiff => exif_blocks.push(bytes),
+        Format::Tiff => exif_blocks.push(bytes.into()),
         Format::Heif | Format::Gif | Format::Unknown => {
             if Format::sniff(bytes) == Format::Heif {
                 let parsed = exif::Reader::new()
@@ -108,7 +115,7 @@ pub fn read(bytes: &[u8]) -> Meta {
                 }
             }
             if let Some(packet) = find_packet(bytes) {
-                xmp.push(packet);
+                xmp.push(packet.into());
             }
         }
     }
@@ -116,7 +123,7 @@ pub fn read(bytes: &[u8]) -> Meta {
     // a position: a block whose GPS pointer could not be followed cleanly,
     // or of which nothing could be read, and no position found elsewhere.
     let mut damaged = None;
-    for block in exif_blocks {
+    for block in &exif_blocks {
         let mut first_error = None;
         let parsed = exif::Reader::new()
             .continue_on_error(true)
@@ -150,7 +157,7 @@ pub fn read(bytes: &[u8]) -> Meta {
     }
     for packet in xmp
         .iter()
-        .copied()
+        .map(AsRef::as_ref)
         .chain(embedded_xmp.iter().map(Vec::as_slice))
     {
         xmp_facts(&String::from_utf8_lossy(packet), &mut meta);
@@ -320,36 +327,110 @@ fn user_comment(value: &Value, little_endian: bool) -> Option<String> {
     }
 }
 
-fn png_text<'a>(kind: &[u8; 4], data: &'a [u8], meta: &mut Meta, xmp: &mut Vec<&'a [u8]>) {
+/// A PNG text chunk (`tEXt`, `zTXt` or `iTXt`, compressed or not). Its
+/// keyword says what it holds: XMP, a "Raw profile type ..." block (how
+/// ImageMagick and exiftool carry EXIF, XMP and IPTC in PNG, as hex), or
+/// free text. A chunk that cannot be read makes the metadata unreadable:
+/// it may hold a position or a name.
+fn png_text<'a>(
+    kind: &[u8; 4],
+    data: &'a [u8],
+    meta: &mut Meta,
+    exif_blocks: &mut Vec<Cow<'a, [u8]>>,
+    xmp: &mut Vec<Cow<'a, [u8]>>,
+) {
+    let chunk = String::from_utf8_lossy(kind);
     let Some(nul) = data.iter().position(|&b| b == 0) else {
         return;
     };
     let keyword = String::from_utf8_lossy(&data[..nul]).into_owned();
-    let rest = &data[nul + 1..];
-    let text: &[u8] = if kind == b"tEXt" {
-        rest
-    } else {
-        // iTXt: compression flag, method, language\0, translated keyword\0, text.
-        if rest.len() < 2 || rest[0] != 0 {
-            // Compressed iTXt: XMP must not be compressed (XMP spec part 3);
-            // other compressed text is left unread.
+    let text = match png_text_body(kind, &data[nul + 1..]) {
+        Ok(text) => text,
+        Err(why) => {
+            meta.unreadable
+                .get_or_insert(format!("its PNG {chunk} chunk {keyword:?} ({why})"));
             return;
         }
-        let mut r = &rest[2..];
-        for _ in 0..2 {
-            match r.iter().position(|&b| b == 0) {
-                Some(p) => r = &r[p + 1..],
-                None => return,
-            }
-        }
-        r
     };
     if keyword == "XML:com.adobe.xmp" {
         xmp.push(text);
+    } else if let Some(profile) = keyword.strip_prefix("Raw profile type ") {
+        let Some(block) = raw_profile(&text) else {
+            meta.unreadable.get_or_insert(format!(
+                "its PNG {chunk} chunk {keyword:?} (not a hex profile)"
+            ));
+            return;
+        };
+        match profile.to_ascii_lowercase().as_str() {
+            "exif" | "app1" => {
+                let tiff = block.strip_prefix(JPEG_EXIF_ID).unwrap_or(&block).to_vec();
+                exif_blocks.push(tiff.into());
+            }
+            "xmp" => xmp.push(block.into()),
+            "iptc" | "8bim" if block.starts_with(b"8BIM") => photoshop_resources(&block, meta),
+            "iptc" => iim(&block, meta),
+            _ => {}
+        }
     } else {
-        let kind = String::from_utf8_lossy(kind);
-        push_text(meta, format!("PNG {kind} {keyword}"), lossy(text));
+        push_text(meta, format!("PNG {chunk} {keyword}"), lossy(&text));
     }
+}
+
+/// The text of a PNG text chunk after its keyword, inflated if need be.
+fn png_text_body<'a>(kind: &[u8; 4], rest: &'a [u8]) -> Result<Cow<'a, [u8]>, String> {
+    let (compressed, body) = match kind {
+        b"tEXt" => (false, rest),
+        // zTXt: compression method (0: zlib), data.
+        b"zTXt" => (true, rest.get(1..).unwrap_or_default()),
+        // iTXt: compression flag and method, language\0, translated keyword\0, text.
+        _ => {
+            let [flag, _method, r @ ..] = rest else {
+                return Err("cut short".into());
+            };
+            let mut r = r;
+            for _ in 0..2 {
+                let p = r.iter().position(|&b| b == 0).ok_or("cut short")?;
+                r = &r[p + 1..];
+            }
+            (*flag != 0, r)
+        }
+    };
+    if !compressed {
+        return Ok(body.into());
+    }
+    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(body, MAX_INFLATED)
+        .map(Cow::Owned)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+                format!("inflates to more than {} MiB", MAX_INFLATED >> 20)
+            }
+            _ => "its compressed text is damaged".into(),
+        })
+}
+
+/// Decodes a "Raw profile type" block: a newline, the profile name, a
+/// newline, the byte count (space-padded), a newline, then the bytes as
+/// hex split over lines.
+fn raw_profile(text: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(text).ok()?;
+    let mut lines = text.trim_start().splitn(3, '\n');
+    let _name = lines.next()?;
+    let len: usize = lines.next()?.trim().parse().ok()?;
+    if len > MAX_INFLATED {
+        return None;
+    }
+    let mut digits = lines
+        .next()?
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(|b| (b as char).to_digit(16));
+    let mut out = Vec::with_capacity(len);
+    while out.len() < len {
+        let hi = digits.next()??;
+        let lo = digits.next()??;
+        out.push((hi << 4 | lo) as u8);
+    }
+    Some(out)
 }
 
 /// Finds an XMP packet anywhere in a file (formats whose XMP box Gatepost
@@ -569,11 +650,14 @@ fn iptc_name(dataset: u8) -> Option<&'static str> {
 
 /// Reads IPTC text from a JPEG APP13 "Photoshop 3.0" segment.
 fn iptc(payload: &[u8], meta: &mut Meta) {
-    let Some(mut r) = payload.strip_prefix(b"Photoshop 3.0\0") else {
-        return;
-    };
-    // Photoshop image resources: "8BIM", id, Pascal name (even-padded),
-    // size, data (even-padded). 0x0404 holds IPTC-IIM.
+    if let Some(r) = payload.strip_prefix(b"Photoshop 3.0\0") {
+        photoshop_resources(r, meta);
+    }
+}
+
+/// Photoshop image resources: "8BIM", id, Pascal name (even-padded),
+/// size, data (even-padded). 0x0404 holds IPTC-IIM.
+fn photoshop_resources(mut r: &[u8], meta: &mut Meta) {
     while r.len() >= 12 && &r[..4] == b"8BIM" {
         let id = u16::from_be_bytes([r[4], r[5]]);
         let name_len = r[6] as usize;

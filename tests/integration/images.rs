@@ -99,6 +99,52 @@ fn gps_in_each_container_is_found_without_decoding() {
             webp_with_chunk(&webp(&rgb), b"XMP ", xmp_packet(XMP_GPS).as_bytes(), 96, 64),
             "XMP exif:GPSLatitude",
         ),
+        (
+            "png zTXt raw exif profile (ImageMagick)",
+            png_with_chunk(
+                &png(&DynamicImage::ImageRgb8(rgb.clone())),
+                b"zTXt",
+                &ztxt(
+                    "Raw profile type exif",
+                    &raw_profile("exif", &[&b"Exif\0\0"[..], &gps_exif()].concat()),
+                ),
+            ),
+            "EXIF GPSLatitude",
+        ),
+        (
+            "png tEXt raw APP1 profile",
+            png_with_chunk(
+                &png(&DynamicImage::ImageRgb8(rgb.clone())),
+                b"tEXt",
+                &[
+                    &b"Raw profile type APP1\0"[..],
+                    &raw_profile("APP1", &gps_exif()),
+                ]
+                .concat(),
+            ),
+            "EXIF GPSLatitude",
+        ),
+        (
+            "png zTXt raw xmp profile",
+            png_with_chunk(
+                &png(&DynamicImage::ImageRgb8(rgb.clone())),
+                b"zTXt",
+                &ztxt(
+                    "Raw profile type xmp",
+                    &raw_profile("xmp", xmp_packet(XMP_GPS).as_bytes()),
+                ),
+            ),
+            "XMP exif:GPSLatitude",
+        ),
+        (
+            "png compressed iTXt xmp",
+            png_with_chunk(
+                &png(&DynamicImage::ImageRgb8(rgb.clone())),
+                b"iTXt",
+                &itxt_compressed("XML:com.adobe.xmp", xmp_packet(XMP_GPS).as_bytes()),
+            ),
+            "XMP exif:GPSLatitude",
+        ),
         ("tiff", gps_exif(), "EXIF GPSLatitude"),
     ];
     for (name, bytes, tag) in cases {
@@ -284,6 +330,59 @@ fn names_in_metadata_are_found_with_a_metadata_location() {
             "Grace Hill",
         ),
         (
+            png_with_chunk(
+                &png(&DynamicImage::ImageRgb8(photo(64, 48, 5))),
+                b"zTXt",
+                &ztxt("Description", b"Grace Hill on sports day"),
+            ),
+            "PNG zTXt Description",
+            "Grace Hill",
+        ),
+        (
+            png_with_chunk(
+                &png(&DynamicImage::ImageRgb8(photo(64, 48, 5))),
+                b"iTXt",
+                &itxt_compressed("Comment", "well done Wei Chen".as_bytes()),
+            ),
+            "PNG iTXt Comment",
+            "Wei Chen",
+        ),
+        (
+            png_with_chunk(
+                &png(&DynamicImage::ImageRgb8(photo(64, 48, 5))),
+                b"zTXt",
+                &ztxt(
+                    "Raw profile type iptc",
+                    &raw_profile(
+                        "iptc",
+                        &[&[0x1C, 2, 120, 0, 10][..], b"Hope Field"].concat(),
+                    ),
+                ),
+            ),
+            "IPTC Caption-Abstract",
+            "Hope Field",
+        ),
+        (
+            png_with_chunk(
+                &png(&DynamicImage::ImageRgb8(photo(64, 48, 5))),
+                b"zTXt",
+                &ztxt(
+                    "Raw profile type 8bim",
+                    &raw_profile(
+                        "8bim",
+                        &[
+                            &b"8BIM\x04\x04\0\0\0\0\0\x0e"[..],
+                            &[0x1C, 2, 5, 0, 9],
+                            b"Wei Chen!",
+                        ]
+                        .concat(),
+                    ),
+                ),
+            ),
+            "IPTC ObjectName",
+            "Wei Chen",
+        ),
+        (
             jpeg_with_segment(&base, 0xFE, b"Summer Day"),
             "JPEG comment",
             "Summer Day",
@@ -452,6 +551,22 @@ fn broken_bomb_and_unsupported_files_fail_closed_quickly() {
         ("heif", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec()),
         ("tiff", Exif::new().ascii(0x010E, "x").tiff()),
         ("gif garbage", b"GIF89a\x10\x00\x10\x00".to_vec()),
+        (
+            "png zTXt bomb",
+            png_with_chunk(&good_png, b"zTXt", &ztxt("Comment", &vec![b'a'; 4 << 20])),
+        ),
+        (
+            "png zTXt damaged",
+            png_with_chunk(&good_png, b"zTXt", b"Comment\0\0\x78\x9c\xff\xff\xff\xff"),
+        ),
+        (
+            "png raw profile not hex",
+            png_with_chunk(
+                &good_png,
+                b"zTXt",
+                &ztxt("Raw profile type exif", b"\nexif\n      40\nnot hex at all"),
+            ),
+        ),
     ];
     for (name, bytes) in cases {
         let start = std::time::Instant::now();

@@ -400,6 +400,33 @@ pub fn png_with_chunk(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A `zTXt` chunk's data: keyword, compression method 0, zlib stream.
+pub fn ztxt(keyword: &str, text: &[u8]) -> Vec<u8> {
+    let mut data = format!("{keyword}\0\0").into_bytes();
+    data.extend(miniz_oxide::deflate::compress_to_vec_zlib(text, 6));
+    data
+}
+
+/// A compressed `iTXt` chunk's data: keyword, flag 1, method 0, empty
+/// language and translated keyword, zlib stream.
+pub fn itxt_compressed(keyword: &str, text: &[u8]) -> Vec<u8> {
+    let mut data = format!("{keyword}\0\x01\0\0\0").into_bytes();
+    data.extend(miniz_oxide::deflate::compress_to_vec_zlib(text, 6));
+    data
+}
+
+/// A "Raw profile type" text as ImageMagick writes it: newline, profile
+/// name, newline, byte count padded to 8, newline, hex in lines of 72.
+pub fn raw_profile(name: &str, bytes: &[u8]) -> Vec<u8> {
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let mut out = format!("\n{name}\n{:8}\n", bytes.len());
+    for line in hex.as_bytes().chunks(72) {
+        out.push_str(std::str::from_utf8(line).unwrap());
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
 pub fn png_with_xmp(png: &[u8], xmp: &str) -> Vec<u8> {
     let mut data = b"XML:com.adobe.xmp\0\0\0\0\0".to_vec();
     data.extend(xmp.as_bytes());
