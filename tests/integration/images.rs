@@ -184,6 +184,65 @@ fn gps_in_each_container_is_found_without_decoding() {
 }
 
 #[test]
+fn heic_metadata_is_read_and_its_pixels_fail_closed() {
+    let tiff = Exif::new()
+        .gps(51.5072, -0.1276)
+        .ascii(0x010E, "Grace Hill at sports day")
+        .tiff();
+    let xmp = xmp_packet(
+        r#"<rdf:Description><dc:subject><rdf:Bag><rdf:li>Wei Chen</rdf:li></rdf:Bag></dc:subject></rdf:Description>"#,
+    );
+    let bytes = heic(&tiff, Some(&xmp));
+    assert_eq!(gimage::Format::sniff(&bytes), gimage::Format::Heif);
+    let m = meta::read(&bytes);
+    assert_eq!(
+        m.gps.first().map(String::as_str),
+        Some("EXIF GPSLatitude"),
+        "{m:?}"
+    );
+    assert_eq!(m.unreadable, None);
+    let tags: Vec<&str> = m.texts.iter().map(|t| t.tag.as_str()).collect();
+    assert_eq!(tags, ["EXIF ImageDescription", "XMP dc:subject"]);
+
+    let report = screen_request(&post_with(
+        Via::Official,
+        "Sports day!",
+        vec![attach(bytes, "IMG_0042.HEIC")],
+    ));
+    assert_eq!(
+        rules(&report),
+        [
+            ("image.location", Severity::Block),
+            // A pupil without photo consent named with a photo.
+            ("photo.no_consent", Severity::Block),
+            ("pupil.full_name", Severity::Block),
+            ("screening.incomplete", Severity::Review),
+        ]
+    );
+    let named: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "pupil.full_name")
+        .filter_map(|f| match &f.location {
+            Location::Image { tag: Some(t), .. } => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(named, ["EXIF ImageDescription", "XMP dc:subject"]);
+    assert_eq!(report.verdict, Verdict::Reject);
+
+    // Without metadata there is nothing to find, but the pixels still
+    // cannot be checked: never an approval.
+    let plain = heic(&Exif::new().orientation(1).tiff(), None);
+    let report = screen_request(&post_with(
+        Via::Official,
+        "Sports day!",
+        vec![attach(plain, "a.heic")],
+    ));
+    assert_eq!(rules(&report), [("screening.incomplete", Severity::Review)]);
+}
+
+#[test]
 fn gps_block_without_a_position_and_plain_photos_pass() {
     let plain = small_jpeg(2);
     let no_fix = jpeg_with_exif(

@@ -427,6 +427,70 @@ pub fn raw_profile(name: &str, bytes: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
+fn iso_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    [&((body.len() + 8) as u32).to_be_bytes()[..], kind, body].concat()
+}
+
+fn full_box(kind: &[u8; 4], version: u8, body: &[u8]) -> Vec<u8> {
+    iso_box(kind, &[&[version, 0, 0, 0][..], body].concat())
+}
+
+/// A HEIF file laid out as an iPhone writes one, without the picture: an
+/// `hvc1` primary item, an `Exif` item (a 4-byte offset to the TIFF
+/// header, then the TIFF block) and, if given, an XMP `mime` item, both
+/// located in `mdat` by `iloc`.
+pub fn heic(tiff: &[u8], xmp: Option<&str>) -> Vec<u8> {
+    let ftyp = iso_box(b"ftyp", b"heic\0\0\0\0mif1heic");
+    let hdlr = full_box(b"hdlr", 0, b"\0\0\0\0pict\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    let pitm = full_box(b"pitm", 0, &1u16.to_be_bytes());
+    let infe = |id: u16, kind: &[u8; 4], extra: &[u8]| {
+        full_box(
+            b"infe",
+            2,
+            &[&id.to_be_bytes()[..], &[0, 0], kind, b"\0", extra].concat(),
+        )
+    };
+    let mut items = vec![infe(1, b"hvc1", b""), infe(2, b"Exif", b"")];
+    if xmp.is_some() {
+        items.push(infe(3, b"mime", b"application/rdf+xml\0"));
+    }
+    let iinf = full_box(
+        b"iinf",
+        0,
+        &[&(items.len() as u16).to_be_bytes()[..], &items.concat()].concat(),
+    );
+    let exif = [&[0, 0, 0, 0][..], tiff].concat();
+    let xmp = xmp.map(str::as_bytes).unwrap_or_default();
+    // iloc v0, 4-byte offsets and lengths, no base offset.
+    let iloc = |mdat_data: usize| {
+        let mut body = vec![0x44, 0x00];
+        let located: Vec<(u16, usize, usize)> = [(2, mdat_data, exif.len())]
+            .into_iter()
+            .chain((!xmp.is_empty()).then_some((3, mdat_data + exif.len(), xmp.len())))
+            .collect();
+        body.extend((located.len() as u16).to_be_bytes());
+        for (id, offset, len) in located {
+            body.extend(id.to_be_bytes());
+            body.extend(0u16.to_be_bytes());
+            body.extend(1u16.to_be_bytes());
+            body.extend((offset as u32).to_be_bytes());
+            body.extend((len as u32).to_be_bytes());
+        }
+        full_box(b"iloc", 0, &body)
+    };
+    let meta_len = |iloc: &[u8]| 12 + hdlr.len() + pitm.len() + iloc.len() + iinf.len();
+    let probe = iloc(0);
+    let mdat_data = ftyp.len() + meta_len(&probe) + 8;
+    let iloc = iloc(mdat_data);
+    let meta = full_box(
+        b"meta",
+        0,
+        &[hdlr.clone(), pitm.clone(), iloc, iinf.clone()].concat(),
+    );
+    let mdat = iso_box(b"mdat", &[&exif[..], xmp].concat());
+    [ftyp, meta, mdat].concat()
+}
+
 pub fn png_with_xmp(png: &[u8], xmp: &str) -> Vec<u8> {
     let mut data = b"XML:com.adobe.xmp\0\0\0\0\0".to_vec();
     data.extend(xmp.as_bytes());
