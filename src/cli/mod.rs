@@ -11,6 +11,7 @@ mod render;
 mod rescan;
 mod serve;
 mod strip;
+mod token;
 
 use std::{ffi::OsString, path::PathBuf, process::ExitCode};
 
@@ -48,6 +49,29 @@ enum Command {
     Serve(serve::Args),
     /// Re-screen an account's history (JSONL of Posts) against a pack.
     Rescan(rescan::Args),
+    /// Make API tokens for the pack's tokens.toml (which keeps only their hashes).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// A new random token: the tokens.toml entry on stdout, the token on stderr.
+    New {
+        /// Who holds it (appears in the service's logs).
+        #[arg(long)]
+        name: String,
+        /// A school id it may screen for (repeat for several; "*" for all).
+        #[arg(long = "school", value_name = "ID", required = true)]
+        schools: Vec<String>,
+        /// It may also reload the policy.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// The sha256 for tokens.toml of a token read from stdin.
+    Hash,
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +143,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
         Command::Serve(args) => serve::run(args),
         Command::Rescan(args) => rescan::run(args),
+        Command::Token {
+            command:
+                TokenCommand::New {
+                    name,
+                    schools,
+                    admin,
+                },
+        } => token::new(&name, &schools, admin),
+        Command::Token {
+            command: TokenCommand::Hash,
+        } => token::hash(),
     };
     match result {
         Ok(code) => code,

@@ -7,7 +7,7 @@
 //! ```toml
 //! [[token]]
 //! name = "scheduler-1"     # appears in logs
-//! sha256 = "9f86d0…"       # printf %s "$TOKEN" | sha256sum
+//! sha256 = "9f86d0…"       # gatepost token hash, or printf %s "$TOKEN" | sha256sum
 //! schools = ["oakfield"]   # or ["*"]
 //! admin = false            # may call ReloadPolicy
 //! ```
@@ -150,6 +150,15 @@ impl Tokens {
     }
 }
 
+fn hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// The `sha256` a `tokens.toml` entry holds for `token`.
+pub fn hash_hex(token: &str) -> String {
+    hash(token).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn decode_hex(s: &str) -> Option<[u8; 32]> {
     let s = s.trim().as_bytes();
     if s.len() != 64 {
@@ -247,7 +256,7 @@ impl tonic::service::Interceptor for Interceptor {
                     "missing authorization: Bearer <token>",
                 )),
                 Some(t) => {
-                    let hash: [u8; 32] = Sha256::digest(t.as_bytes()).into();
+                    let hash = hash(t);
                     policy
                         .tokens
                         .by_hash

@@ -30,7 +30,7 @@ use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
-pub use auth::{TOKENS_FILE, Tokens};
+pub use auth::{TOKENS_FILE, Tokens, hash_hex};
 pub use reload::{Policy, Refused};
 
 use crate::Date;

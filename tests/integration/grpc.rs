@@ -609,6 +609,71 @@ async fn auth_matrix() {
     server.stop().await;
 }
 
+/// Runs `gatepost token ARGS` with `stdin`; (stdout, stderr).
+fn token_command(args: &[&str], stdin: &str) -> (String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gatepost"))
+        .arg("token")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    (stdout, stderr)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn minted_tokens_are_accepted_for_their_schools_only() {
+    let (entry, shown) = token_command(
+        &["new", "--name", "oak \"sched\"", "--school", "oakfield"],
+        "",
+    );
+    let token = shown.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(token.starts_with("gp_") && token.len() > 40, "{shown}");
+    assert!(!entry.contains(&token), "the entry must hold only the hash");
+    let (again, _) = token_command(&["new", "--name", "x", "--school", "*", "--admin"], "");
+    assert_ne!(entry, again, "tokens are random");
+    assert!(
+        again.contains("schools = [\"*\"]\nadmin = true\n"),
+        "{again}"
+    );
+    // `hash` gives the same sha256 for the token as `new` wrote.
+    let (hash, _) = token_command(&["hash"], &format!("{token}\n"));
+    assert!(
+        entry.contains(&format!("sha256 = \"{}\"", hash.trim())),
+        "{entry}"
+    );
+
+    let pack = pack_copy();
+    std::fs::write(pack.path().join("tokens.toml"), &entry).unwrap();
+    let server = Server::start(config(pack.path())).await;
+    let mut client = server.client().await;
+    for (school, want) in [
+        ("oakfield", Code::Ok),
+        ("riverside", Code::PermissionDenied),
+    ] {
+        let got = client
+            .screen_post(with_token(screen_request(school, "hello"), Some(&token)))
+            .await
+            .map_or_else(|s| s.code(), |_| Code::Ok);
+        assert_eq!(got, want, "{school}");
+    }
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_tokens_means_loopback_only() {
     let state = Arc::new(
