@@ -37,6 +37,32 @@ pub fn fold_part(raw: &str) -> String {
     out.trim_end().to_string()
 }
 
+/// The other way a name part is often spelled without its letters' marks:
+/// German and Scandinavian `ä ö ü ø å` as `ae oe ue oe aa` ("Müller" as
+/// "Mueller", "Ødegaard" as "Oedegaard"), folded as [`fold_part`] does.
+/// `None` when the part has none of these letters.
+pub fn digraph_fold(raw: &str) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let composed: String = raw.nfc().collect();
+    let mut changed = false;
+    let mut out = String::with_capacity(composed.len() + 4);
+    for c in composed.chars() {
+        let digraph = match c {
+            'ä' | 'Ä' => "ae",
+            'ö' | 'Ö' | 'ø' | 'Ø' => "oe",
+            'ü' | 'Ü' => "ue",
+            'å' | 'Å' => "aa",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        changed = true;
+        out.push_str(digraph);
+    }
+    changed.then(|| fold_part(&out))
+}
+
 /// The canonical key of a folded name part: its letters and digits only,
 /// so every surface form of a part shares one key.
 pub fn key(folded_part: &str) -> String {
@@ -55,7 +81,9 @@ pub fn words(folded_part: &str) -> impl Iterator<Item = &str> {
 
 /// Every surface form of a folded name part: as written, with its
 /// separators as spaces, as hyphens, and removed ("o'brien", "o brien",
-/// "o-brien", "obrien").
+/// "o-brien", "obrien"). A one-letter first piece also takes an apostrophe
+/// ("Ó Briain" is written "O'Briain" too), and a word starting `mc`/`mac`
+/// is also written with a space after it ("McDonald", "Mc Donald").
 pub fn surface_forms(folded_part: &str) -> Vec<String> {
     let pieces: Vec<&str> = words(folded_part).collect();
     let mut forms = vec![folded_part.to_string()];
@@ -63,6 +91,21 @@ pub fn surface_forms(folded_part: &str) -> Vec<String> {
         forms.push(pieces.join(" "));
         forms.push(pieces.join("-"));
         forms.push(pieces.concat());
+        if pieces[0].chars().count() == 1 {
+            forms.push(format!("{}'{}", pieces[0], pieces[1..].join(" ")));
+        }
+    }
+    for (i, piece) in pieces.iter().enumerate() {
+        let Some((prefix, tail)) = ["mac", "mc"]
+            .into_iter()
+            .find_map(|p| piece.strip_prefix(p).map(|tail| (p, tail)))
+            .filter(|(_, tail)| tail.chars().count() >= 3)
+        else {
+            continue;
+        };
+        let mut split: Vec<String> = pieces.iter().map(|p| p.to_string()).collect();
+        split[i] = format!("{prefix} {tail}");
+        forms.push(split.join(" "));
     }
     forms.sort();
     forms.dedup();
@@ -115,6 +158,28 @@ pub fn pair_gap_ok(gap: &str, shape: &NameShape, family_first: bool) -> bool {
         }
     }
     check(&mut word);
+    // A full stop after a word that is not an initial, then a space, ends
+    // a sentence: "Amazing Grace. Hope you enjoy it" is not "Grace Hope".
+    // ("Amelia R. Jones" and "amelia.jones" still join.)
+    let mut prev_len = usize::MAX;
+    let mut len = 0;
+    let mut chars = gap.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() {
+            len += 1;
+            continue;
+        }
+        if len > 0 {
+            prev_len = len;
+        }
+        len = 0;
+        if c == '.' && prev_len != 1 && chars.peek() == Some(&' ') {
+            return false;
+        }
+        if c != '.' {
+            prev_len = 0;
+        }
+    }
     let starts_with_separator = !gap.starts_with(|c: char| c.is_alphanumeric());
     words_ok
         && starts_with_separator
@@ -144,6 +209,16 @@ mod tests {
             ["okafor williams", "okafor-williams", "okaforwilliams"]
         );
         assert_eq!(surface_forms("jones"), ["jones"]);
+        assert_eq!(
+            surface_forms("o briain"),
+            ["o briain", "o'briain", "o-briain", "obriain"]
+        );
+        assert_eq!(surface_forms("mcdonald"), ["mc donald", "mcdonald"]);
+        assert_eq!(surface_forms("macleod"), ["mac leod", "macleod"]);
+        assert_eq!(surface_forms("mack"), ["mack"]);
+        assert_eq!(digraph_fold("Ødegaard").as_deref(), Some("oedegaard"));
+        assert_eq!(digraph_fold("Mu\u{308}ller").as_deref(), Some("mueller"));
+        assert_eq!(digraph_fold("Nguyễn"), None);
         assert_eq!(fold_part("  Siobhán  Ní Bhriain "), "siobhan ni bhriain");
     }
 
@@ -161,5 +236,11 @@ mod tests {
         assert!(!pair_gap_ok(" jack ", &s, false));
         assert!(!pair_gap_ok("", &s, false));
         assert!(!pair_gap_ok(" & ", &s, false));
+        // A full stop ends a sentence unless it follows an initial.
+        assert!(!pair_gap_ok(". ", &s, false));
+        assert!(!pair_gap_ok(" rose. ", &s, false));
+        assert!(pair_gap_ok(".", &s, false));
+        assert!(pair_gap_ok(" r. ", &s, false));
+        assert!(pair_gap_ok(" r.s. ", &s, false));
     }
 }

@@ -143,9 +143,19 @@ impl Builder {
         *self.keys.entry(key.to_string()).or_insert(next)
     }
 
-    /// Registers every surface form of a folded name part; returns its key id.
-    fn part(&mut self, folded: &str) -> u32 {
+    /// Registers every surface form of a folded name part, and of its
+    /// other spelling if it has one; returns its key id.
+    fn part(&mut self, folded: &str, other: Option<&str>) -> u32 {
         let id = self.key_id(&names::key(folded));
+        self.forms(id, folded);
+        if let Some(other) = other {
+            self.forms(id, other);
+        }
+        id
+    }
+
+    /// Registers every surface form of `folded` as key `id`.
+    fn forms(&mut self, id: u32, folded: &str) {
         for form in names::surface_forms(folded) {
             let before = self.ids.get(&form).copied();
             let already = before.is_some_and(|p| {
@@ -157,7 +167,6 @@ impl Builder {
                 self.add(&form, Payload::Part(id));
             }
         }
-        id
     }
 }
 
@@ -197,30 +206,68 @@ impl SchoolMatcher {
         for (i, p) in pupils.iter().enumerate() {
             let i = i as u32;
             let family = names::fold_part(&p.family_name);
-            let mut firsts = vec![names::fold_part(&p.given_name)];
+            let family_other = names::digraph_fold(&p.family_name).filter(|f| *f != family);
+            let mut firsts = vec![(
+                names::fold_part(&p.given_name),
+                names::digraph_fold(&p.given_name),
+            )];
             if let Some(pref) = &p.preferred_name {
-                let pref = names::fold_part(pref);
-                if !firsts.contains(&pref) {
-                    firsts.push(pref);
+                let folded = names::fold_part(pref);
+                if !firsts.iter().any(|(f, _)| *f == folded) {
+                    firsts.push((folded, names::digraph_fold(pref)));
                 }
             }
-            firsts.retain(|f| !f.is_empty());
-            let middles: Vec<String> = p
+            firsts.retain(|(f, _)| !f.is_empty());
+            for (f, other) in &mut firsts {
+                if other.as_ref().is_some_and(|o| o == f || o.is_empty()) {
+                    *other = None;
+                }
+            }
+            let middle_join: String = p
                 .middle_names
                 .iter()
                 .map(|m| names::key(&names::fold_part(m)))
-                .filter(|m| !m.is_empty())
                 .collect();
+            let mut middles: Vec<String> = Vec::new();
+            for m in &p.middle_names {
+                let other = names::digraph_fold(m).map(|o| names::key(&o));
+                for k in std::iter::once(names::key(&names::fold_part(m))).chain(other) {
+                    if !k.is_empty() && !middles.contains(&k) {
+                        middles.push(k);
+                    }
+                }
+            }
             if family.is_empty() || firsts.is_empty() {
                 shapes.push(NameShape::default());
                 joined_caps.push(false);
                 continue;
             }
-            let family_id = b.part(&family);
+            let family_id = b.part(&family, family_other.as_deref());
             let family_common = names::words(&family).all(is_common_word);
+            // The family name's spellings for run-together names: its key,
+            // and its punctuated forms ("olivero'brien"): what folding
+            // leaves when only an invisible character (zero-width space,
+            // word joiner) stands between the names.
+            let mut family_joins: Vec<String> = Vec::new();
+            for fam in std::iter::once(&family).chain(family_other.as_ref()) {
+                let fam_key = names::key(fam);
+                for form in names::surface_forms(fam) {
+                    if form != fam_key && !form.contains(' ') && !family_joins.contains(&form) {
+                        family_joins.push(form);
+                    }
+                }
+                if !family_joins.contains(&fam_key) {
+                    family_joins.push(fam_key);
+                }
+            }
+            let family_keys: Vec<String> = std::iter::once(&family)
+                .chain(family_other.as_ref())
+                .map(|f| names::key(f))
+                .collect();
             let mut all_caps = true;
-            for first in &firsts {
-                let first_id = b.part(first);
+            let mut first_keys = Vec::new();
+            for (first, first_other) in &firsts {
+                let first_id = b.part(first, first_other.as_deref());
                 let needs_capitals = family_common && names::words(first).all(is_common_word);
                 all_caps &= needs_capitals;
                 pairs
@@ -230,33 +277,28 @@ impl SchoolMatcher {
                         pupil: i,
                         needs_capitals,
                     });
-                let first_key = names::key(first);
-                let family_key = names::key(&family);
-                let split = first_key.len() as u32;
-                b.add(
-                    &format!("{first_key}{family_key}"),
-                    Payload::Joined { pupil: i, split },
-                );
-                // With the family name's own punctuation ("olivero'brien"):
-                // what folding leaves when only an invisible character
-                // (zero-width space, word joiner) stands between the names.
-                for form in names::surface_forms(&family) {
-                    if form != family_key && !form.contains(' ') {
+                for first in std::iter::once(first).chain(first_other.as_ref()) {
+                    let first_key = names::key(first);
+                    let split = first_key.len() as u32;
+                    for form in &family_joins {
                         b.add(
                             &format!("{first_key}{form}"),
                             Payload::Joined { pupil: i, split },
                         );
                     }
-                }
-                if !middles.is_empty() {
-                    b.add(
-                        &format!("{first_key}{}{family_key}", middles.concat()),
-                        Payload::Joined { pupil: i, split },
-                    );
+                    if !middle_join.is_empty() {
+                        for family_key in &family_keys {
+                            b.add(
+                                &format!("{first_key}{middle_join}{family_key}"),
+                                Payload::Joined { pupil: i, split },
+                            );
+                        }
+                    }
+                    first_keys.push(first_key);
                 }
             }
             shapes.push(NameShape {
-                firsts: firsts.iter().map(|f| names::key(f)).collect(),
+                firsts: first_keys,
                 middles,
             });
             joined_caps.push(all_caps);
@@ -312,15 +354,41 @@ impl SchoolMatcher {
                 .next()
                 .is_some_and(char::is_uppercase)
         };
+        // A run-together name may also sit inside a camel-case hashtag or
+        // handle ("#WellDoneLiamONeill", "#LiamONeill2024"): it starts with
+        // a capital after a lower-case letter or digit, and ends before a
+        // capital that follows a lower-case letter, or before a digit.
+        let before = |at: usize| original[..folded.origin(at)].chars().next_back();
+        let camel_start = |at: usize| {
+            capital(at) && before(at).is_some_and(|c| c.is_lowercase() || c.is_numeric())
+        };
+        let camel_end = |at: usize| {
+            at < text.len() && {
+                let next = original[folded.origin(at)..].chars().next();
+                next.is_some_and(char::is_numeric)
+                    || (next.is_some_and(char::is_uppercase)
+                        && before(at).is_some_and(char::is_lowercase))
+            }
+        };
         for m in self.ac.find_overlapping_iter(text) {
             let (start, end) = (m.start(), m.end());
-            if !at_word_start(text, start) || !at_word_end(text, end) {
-                continue;
-            }
+            let (word_start, word_end) = (at_word_start(text, start), at_word_end(text, end));
+            let bounded = word_start && word_end;
+            let mut in_camel = None;
             for payload in &self.payloads[m.pattern().as_usize()] {
+                if !bounded && !matches!(payload, Payload::Joined { .. }) {
+                    continue;
+                }
                 match *payload {
                     Payload::Part(key) => parts.push((start, end, key)),
                     Payload::Joined { pupil, split } => {
+                        if !bounded
+                            && !*in_camel.get_or_insert_with(|| {
+                                (word_start || camel_start(start)) && (word_end || camel_end(end))
+                            })
+                        {
+                            continue;
+                        }
                         let needs = self.joined_caps[pupil as usize];
                         let split_at = start + split as usize;
                         if !needs || (capital(start) && split_at < end && capital(split_at)) {

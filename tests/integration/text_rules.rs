@@ -3,12 +3,16 @@
 //! official and personal accounts. Each table row is (account, post text,
 //! expected findings as (rule id, the exact text highlighted)).
 
-use super::util::{Via, attachment, found, request, screen_request};
-use gatepost::{Severity, Verdict};
+use super::util::{Via, attachment, found, request, screen_request, today};
+use gatepost::{Options, Pack, Report, Request, Severity, Snapshot, Verdict, screen};
 
 type Row = (Via, &'static str, &'static [(&'static str, &'static str)]);
 
 fn check_table(name: &str, rows: &[Row]) {
+    check_table_with(name, rows, screen_request);
+}
+
+fn check_table_with(name: &str, rows: &[Row], screen_request: fn(&Request) -> Report) {
     let mut failures = Vec::new();
     for (via, text, expected) in rows {
         let req = request(*via, text);
@@ -279,6 +283,104 @@ const NOT_NAMES: &[Row] = &[
     (Via::Official, "Jones and Oliver", &[]),
     (Via::Official, "Wei, Chen", &[]),
 ];
+
+/// A second school whose pupils' names are written in several ways in
+/// real posts. None has name consent.
+const WORLD_ROSTER: &str = "\
+pupil_id,given_name,preferred_name,middle_names,family_name,year_group,name_consent,photo_consent,consent_expires,safeguarding
+W01,Liam,,,O'Neill,Year 3,no,no,,no
+W02,Ewan,,,McDonald,Year 3,no,no,,no
+W03,Martin,,,Ødegaard,Year 3,no,no,,no
+W04,Lena,,,Müller,Year 3,no,no,,no
+W05,Grace,,,Hope,Year 3,no,no,,no
+W06,Seán,,,Ó Briain,Year 3,no,no,,no
+W07,Jürgen,,,Weber,Year 3,no,no,,no
+";
+
+fn screen_world(request: &Request) -> Report {
+    static SNAPSHOT: std::sync::OnceLock<Snapshot> = std::sync::OnceLock::new();
+    let snapshot = SNAPSHOT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let school = dir.path().join("schools/test");
+        std::fs::create_dir_all(&school).unwrap();
+        std::fs::write(school.join("school.toml"), "name = \"World Primary\"\n").unwrap();
+        std::fs::write(school.join("roster.csv"), WORLD_ROSTER).unwrap();
+        let pack = Pack::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        Snapshot::build(&pack).unwrap()
+    });
+    screen(snapshot, request, Options { today: today() }).unwrap()
+}
+
+/// How people really write names: a split "Mc", the apostrophe form of an
+/// Irish "Ó", German and Scandinavian letters as two (Müller as Mueller,
+/// Ødegaard as Oedegaard), camel-case hashtags, and a sentence that ends
+/// between two names that happen to be a pupil's.
+const WORLD_NAMES: &[Row] = &[
+    (Via::Official, "Ewan McDonald", &[(FULL, "Ewan McDonald")]),
+    (Via::Official, "Ewan Mc Donald", &[(FULL, "Ewan Mc Donald")]),
+    (Via::Official, "EWAN MC DONALD", &[(FULL, "EWAN MC DONALD")]),
+    (Via::Official, "Ewan Mcdonald", &[(FULL, "Ewan Mcdonald")]),
+    (
+        Via::Official,
+        "Martin Oedegaard scored",
+        &[(FULL, "Martin Oedegaard")],
+    ),
+    (
+        Via::Official,
+        "Martin Odegaard scored",
+        &[(FULL, "Martin Odegaard")],
+    ),
+    (
+        Via::Official,
+        "Lena Mueller read",
+        &[(FULL, "Lena Mueller")],
+    ),
+    (
+        Via::Official,
+        "LENA MUELLER read",
+        &[(FULL, "LENA MUELLER")],
+    ),
+    (Via::Official, "Lena Müller read", &[(FULL, "Lena Müller")]),
+    (Via::Official, "Lena Muller read", &[(FULL, "Lena Muller")]),
+    (Via::Official, "Mueller, Lena", &[(FULL, "Mueller, Lena")]),
+    (Via::Official, "#LenaMueller", &[(FULL, "LenaMueller")]),
+    (Via::Official, "Juergen Weber", &[(FULL, "Juergen Weber")]),
+    (Via::Official, "Sean O'Briain", &[(FULL, "Sean O'Briain")]),
+    (Via::Official, "Seán O’Briain", &[(FULL, "Seán O’Briain")]),
+    (Via::Official, "Seán Ó Briain", &[(FULL, "Seán Ó Briain")]),
+    (
+        Via::Official,
+        "#WellDoneLiamONeill",
+        &[(FULL, "LiamONeill")],
+    ),
+    (
+        Via::Official,
+        "#LiamONeill2024 #proud",
+        &[(FULL, "LiamONeill")],
+    ),
+    (
+        Via::Official,
+        "#TeamLiamONeillRocks",
+        &[(FULL, "LiamONeill")],
+    ),
+    (Via::Official, "Grace Hope sang.", &[(FULL, "Grace Hope")]),
+    (Via::Official, "Hope, Grace", &[(FULL, "Hope, Grace")]),
+];
+
+const WORLD_NOT_NAMES: &[Row] = &[
+    (Via::Official, "Amazing Grace. Hope you enjoyed it!", &[]),
+    (Via::Official, "Sang Amazing Grace.\nHope to see you", &[]),
+    (Via::Official, "Thanks Liam. O'Neill's mum baked", &[]),
+    (Via::Official, "#williamoneillish", &[]),
+    (Via::Official, "#WilliamONeill", &[]),
+    (Via::Official, "Ewan Mac Donald", &[]),
+];
+
+#[test]
+fn world_name_forms() {
+    check_table_with("WORLD_NAMES", WORLD_NAMES, screen_world);
+    check_table_with("WORLD_NOT_NAMES", WORLD_NOT_NAMES, screen_world);
+}
 
 /// Consent, expiry and safeguarding, on each kind of account.
 const CONSENT: &[Row] = &[
