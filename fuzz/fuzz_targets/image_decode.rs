@@ -3,10 +3,12 @@
 //! arbitrary bytes. Nothing here catches panics: `image::analyse` does for
 //! screening, but the pack loader and `strip` call these directly. A
 //! stripped file must read back with no metadata and strip again to itself.
-//! The logo search runs on working images of up to `LOGO_AREA` pixels: its
-//! cost grows with the area and was three quarters of every execution,
-//! while the edge cases worth fuzzing (thin, tiny, odd-sized images) are
-//! all small; the full-size search is covered by tests and benches.
+//! The logo search runs on working images of up to `LOGO_AREA` pixels, and
+//! only for inputs whose length is a multiple of 8: it costs about half a
+//! millisecond whatever the image (its refinement is fixed work), which
+//! was most of every execution, while the edge cases worth fuzzing (thin,
+//! tiny, odd-sized images) are small and any input length is one byte
+//! away. The full-size search is covered by tests and benches.
 
 #![no_main]
 
@@ -55,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
         if let Some(view) = fingerprint::of(&d.grey) {
             let _ = fingerprint::matches(&view, &pack.withdrawn);
         }
-        if w * h <= LOGO_AREA {
+        if w * h <= LOGO_AREA && data.len() % 8 == 0 {
             for f in logo::find(&d.grey, &pack.logos) {
                 assert!(f.bbox.x <= w && f.bbox.y <= h, "{f:?} outside {w}x{h}");
             }
