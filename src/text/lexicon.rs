@@ -28,6 +28,9 @@ struct Pattern {
 struct Variant {
     /// The minimum run for each byte of the pattern (0 for `*`).
     runs: Vec<u8>,
+    /// How many letters the starred spelling hides (0 if none): `c**k`
+    /// hides two of `cock` and three of `chink`.
+    stars: u8,
     /// Entries this variant stands for, with the boundary rule to apply.
     entries: Vec<(u32, Mode)>,
 }
@@ -49,6 +52,9 @@ pub struct LexiconMatcher {
     ac: AhoCorasick,
     patterns: Vec<Pattern>,
     allow: Vec<bool>,
+    /// Per entry: whether it is profanity, which wins a tie on a starred
+    /// spelling (see `rank` in [`LexiconMatcher::find`]).
+    profanity: Vec<bool>,
 }
 
 /// The self-censored spellings of a one-word term of four letters or
@@ -91,8 +97,10 @@ impl LexiconMatcher {
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut allow = Vec::with_capacity(entries.len());
+        let mut profanity = Vec::with_capacity(entries.len());
         for (e, entry) in entries.iter().enumerate() {
             allow.push(entry.category == Category::Allow);
+            profanity.push(entry.category == Category::Profanity);
             let base = Folded::new(&entry.term).as_str().trim().to_string();
             let mut forms = vec![base.clone()];
             if entry.mode == Mode::Word && base.ends_with(|c: char| c.is_alphabetic()) {
@@ -131,12 +139,17 @@ impl LexiconMatcher {
                     patterns.push(Pattern::default());
                     patterns.len() - 1
                 });
+                let stars = form.bytes().filter(|&b| b == b'*').count().min(255) as u8;
                 let variants = &mut patterns[id].variants;
-                let v = match variants.iter().position(|v| v.runs == runs) {
+                let v = match variants
+                    .iter()
+                    .position(|v| v.runs == runs && v.stars == stars)
+                {
                     Some(v) => v,
                     None => {
                         variants.push(Variant {
                             runs,
+                            stars,
                             entries: Vec::new(),
                         });
                         variants.len() - 1
@@ -160,6 +173,7 @@ impl LexiconMatcher {
             ac,
             patterns,
             allow,
+            profanity,
         })
     }
 
@@ -171,7 +185,8 @@ impl LexiconMatcher {
     /// Finds lexicon terms in squeezed text, allow-listed ones removed.
     pub fn find(&self, squeezed: &Squeezed) -> Vec<TermHit> {
         let text = squeezed.as_str();
-        let mut hits: Vec<(TermHit, Mode)> = Vec::new();
+        // Each hit with its rank among hits of the same span (lower wins).
+        let mut hits: Vec<(TermHit, Mode, u8)> = Vec::new();
         let mut allowed: Vec<(usize, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(text) {
             let (start, end) = (m.start(), m.end());
@@ -191,12 +206,27 @@ impl LexiconMatcher {
                     }
                 })
             };
+            // Stars hide which word was meant. A spelling whose stars hide
+            // as many letters as the term has ranks first (`c**k` is `cock`
+            // before `chink`); then profanity (`s**t` and `w****r` are far
+            // more often swear words than the slurs they also fit).
+            let rank = |v: &Variant, entry: u32| {
+                if v.stars == 0 {
+                    return 0;
+                }
+                let hidden: usize = (0..v.runs.len())
+                    .filter(|&k| text.as_bytes()[start + k] == b'*')
+                    .map(|k| usize::from(squeezed.run(start + k)))
+                    .sum();
+                u8::from(hidden != usize::from(v.stars)) * 2
+                    + u8::from(!self.profanity[entry as usize])
+            };
             let found = variants
                 .iter()
                 .flat_map(|v| v.entries.iter().map(move |e| (v, *e)))
                 .filter(|&(v, (entry, _))| fits(v, entry))
-                .map(|(_, e)| e);
-            for (entry, mode) in found {
+                .map(|(v, e)| (e, rank(v, e.0)));
+            for ((entry, mode), rank) in found {
                 let ok = match mode {
                     Mode::Word => word_start && word_end,
                     Mode::Prefix => word_start,
@@ -208,15 +238,15 @@ impl LexiconMatcher {
                 if self.allow[entry as usize] {
                     allowed.push((start, end));
                 } else {
-                    hits.push((TermHit { entry, start, end }, mode));
+                    hits.push((TermHit { entry, start, end }, mode, rank));
                 }
             }
         }
         allowed.sort_unstable_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
-        hits.sort_unstable_by_key(|(h, _)| h.start);
+        hits.sort_unstable_by_key(|(h, _, _)| h.start);
         let mut cover = allowed.iter().peekable();
         let mut widest: Option<(usize, usize)> = None;
-        hits.retain(|(h, _)| {
+        hits.retain(|(h, _, _)| {
             while let Some(&&(s, e)) = cover.peek() {
                 if s > h.start {
                     break;
@@ -230,9 +260,9 @@ impl LexiconMatcher {
         });
         // A term found inside a longer word ("f*cking", "motherfucker") is
         // reported as that whole word, so the highlight covers it.
-        let mut hits: Vec<TermHit> = hits
+        let mut hits: Vec<(TermHit, u8)> = hits
             .into_iter()
-            .map(|(mut h, mode)| {
+            .map(|(mut h, mode, rank)| {
                 let in_word = |c: char| c.is_alphanumeric() || c == '*';
                 if mode != Mode::Word {
                     h.end += text[h.end..]
@@ -244,13 +274,15 @@ impl LexiconMatcher {
                         i + text[i..].chars().next().map_or(1, char::len_utf8)
                     });
                 }
-                h
+                (h, rank)
             })
             .collect();
-        // One hit per span: the earliest entry wins, and the built-in files
-        // load discriminatory terms first. A hit inside a longer one ("arse"
-        // in "arse bandit") is the same finding.
-        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.entry));
+        // One hit per span: the best ranked (see `rank` above), then the
+        // earliest entry, and the built-in files load discriminatory terms
+        // first. A hit inside a longer one ("arse" in "arse bandit") is the
+        // same finding.
+        hits.sort_by_key(|(h, rank)| (h.start, std::cmp::Reverse(h.end), *rank, h.entry));
+        let mut hits: Vec<TermHit> = hits.into_iter().map(|(h, _)| h).collect();
         hits.dedup_by_key(|h| (h.start, h.end));
         let mut hits = drop_contained(&hits, |h| (0, h.start, h.end));
         hits.sort_by_key(|h| (h.start, h.end));
@@ -311,6 +343,36 @@ mod tests {
         assert!(found(&m, "Scunthorpe, assistant, class").is_empty());
         assert!(found(&m, "We saw a blue tit").is_empty());
         assert_eq!(found(&m, "you tit"), ["tit"]);
+    }
+
+    #[test]
+    fn profanity_wins_a_tie_on_a_starred_spelling() {
+        let m = LexiconMatcher::build(&[
+            entry(
+                "chink",
+                Category::Discriminatory(crate::pack::lexicon::Characteristic::Race),
+            ),
+            entry(
+                "slut",
+                Category::Discriminatory(crate::pack::lexicon::Characteristic::Sex),
+            ),
+            entry("cock", Category::Profanity),
+            entry("shit*", Category::Profanity),
+        ])
+        .unwrap();
+        let entries = |text: &str| -> Vec<u32> {
+            m.find(&Squeezed::new(&Folded::new(text)))
+                .into_iter()
+                .map(|h| h.entry)
+                .collect()
+        };
+        assert_eq!(entries("c**k"), [2]);
+        assert_eq!(entries("s**t"), [3]);
+        assert_eq!(entries("chink"), [0]);
+        assert_eq!(entries("ch*nk"), [0]);
+        assert_eq!(entries("sl*t"), [1]);
+        assert_eq!(entries("ch**k"), [0]);
+        assert_eq!(entries("ch***k"), [0]);
     }
 
     #[test]

@@ -158,7 +158,7 @@ impl Folded {
                         self.push_ascii(t, at);
                     }
                 } else {
-                    match lookalike(l) {
+                    match lookalike(l).or_else(|| capital_lookalike(l)) {
                         Some(latin) => self.push_ascii(latin, at),
                         None => self.push_out(l, at),
                     }
@@ -220,10 +220,48 @@ fn unify_punctuation(c: char) -> Option<char> {
     }
 }
 
+/// The 26 letters, for letter-like symbols indexed from their `a`.
+const LETTERS: [&str; 26] = [
+    "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s",
+    "t", "u", "v", "w", "x", "y", "z",
+];
+
 /// Lowercase letters that have no canonical decomposition into a base
-/// letter and an accent, spelled the way English text writes them.
+/// letter and an accent, spelled the way English text writes them; also
+/// small capitals (`ꜰᴜᴄᴋ`) and the letter symbols that have no
+/// compatibility decomposition: negative circled and squared letters
+/// (`🅵🆄🅲🅺`) and regional indicators (`🇫 🇺 🇨 🇰`).
 fn transliterate(c: char) -> Option<&'static str> {
+    let letter = |first: char| LETTERS[(c as u32 - first as u32) as usize];
     Some(match c {
+        '\u{1f150}'..='\u{1f169}' => letter('\u{1f150}'),
+        '\u{1f170}'..='\u{1f189}' => letter('\u{1f170}'),
+        '\u{1f1e6}'..='\u{1f1ff}' => letter('\u{1f1e6}'),
+        'ᴀ' => "a",
+        'ʙ' => "b",
+        'ᴄ' => "c",
+        'ᴅ' => "d",
+        'ᴇ' => "e",
+        'ꜰ' => "f",
+        'ɢ' => "g",
+        'ʜ' => "h",
+        'ɪ' => "i",
+        'ᴊ' => "j",
+        'ᴋ' => "k",
+        'ʟ' => "l",
+        'ᴍ' => "m",
+        'ɴ' => "n",
+        'ᴏ' => "o",
+        'ᴘ' => "p",
+        'ꞯ' => "q",
+        'ʀ' => "r",
+        'ꜱ' => "s",
+        'ᴛ' => "t",
+        'ᴜ' => "u",
+        'ᴠ' => "v",
+        'ᴡ' => "w",
+        'ʏ' => "y",
+        'ᴢ' => "z",
         'ł' => "l",
         'đ' | 'ð' => "d",
         'ø' => "o",
@@ -269,6 +307,20 @@ fn lookalike(c: char) -> Option<u8> {
     Some(first.to_ascii_lowercase() as u8)
 }
 
+/// The look-alike of a lowercase letter's capital, for letters that only
+/// look Latin as capitals (Cyrillic `н`/`Н`, `т`/`Т`, `в`/`В`, `м`/`М`):
+/// either case folds alike, so "ЅНІТ", "SНIТ" and "ѕніт" are one word and
+/// an all-caps name still finds its roster spelling. A capital taken for
+/// `l` (the confusables data has one prototype for `l` and `I`) is `i`.
+fn capital_lookalike(lower: char) -> Option<u8> {
+    let mut upper = lower.to_uppercase();
+    let capital = upper.next()?;
+    if upper.next().is_some() || capital == lower {
+        return None;
+    }
+    lookalike(capital).map(|l| if l == b'l' { b'i' } else { l })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,6 +360,19 @@ mod tests {
         assert_eq!(fold("\u{0430}m\u{0435}li\u{0430}"), "amelia");
         assert_eq!(fold("\u{0440}\u{043e}\u{0441}k"), "pock");
         assert_eq!(fold("J\u{03bf}nes"), "jones");
+        // Letters that look Latin only as capitals fold alike in either case.
+        assert_eq!(fold("\u{0405}\u{041d}\u{0406}\u{0422}"), "shit");
+        assert_eq!(fold("S\u{041d}I\u{0422}"), "shit");
+        assert_eq!(fold("\u{0455}\u{043d}\u{0456}\u{0442}"), "shit");
+        assert_eq!(fold("\u{0412}\u{041c}"), fold("\u{0432}\u{043c}"));
+    }
+
+    #[test]
+    fn folds_small_capitals_and_letter_symbols() {
+        assert_eq!(fold("ꜰᴜᴄᴋ ᴄᴜɴᴛ"), "fuck cunt");
+        assert_eq!(fold("\u{1f175}\u{1f184}\u{1f172}\u{1f17a}"), "fuck");
+        assert_eq!(fold("\u{1f155}\u{1f164}\u{1f152}\u{1f15a}"), "fuck");
+        assert_eq!(fold("\u{1f1eb} \u{1f1fa} \u{1f1e8} \u{1f1f0}"), "f u c k");
     }
 
     #[test]

@@ -135,6 +135,7 @@ fn leet(c: char) -> Option<char> {
         '3' => 'e',
         '4' | '@' => 'a',
         '5' | '$' => 's',
+        '6' => 'g',
         '7' => 't',
         '8' => 'b',
         '9' => 'g',
@@ -250,7 +251,7 @@ fn may_have_leet(b: &[u8]) -> bool {
 }
 
 /// Whether ASCII text might hold two single letters separated by gap
-/// chars (a cheap test before [`join_spaced_letters`]).
+/// chars or symbols (a cheap test before [`join_spaced_letters`]).
 fn has_spaced_letters(b: &[u8]) -> bool {
     let single = |i: usize| {
         b[i].is_ascii_alphabetic()
@@ -260,10 +261,9 @@ fn has_spaced_letters(b: &[u8]) -> bool {
     (0..b.len()).any(|i| {
         single(i)
             && (i + 2..(i + 5).min(b.len())).any(|j| {
-                b[i + 1..j]
-                    .iter()
-                    .all(|&g| g.is_ascii() && is_gap(g as char))
-                    && single(j)
+                b[i + 1..j].iter().all(|&g| {
+                    is_gap(g as char) || (g.is_ascii_punctuation() && !b"&+".contains(&g))
+                }) && single(j)
             })
     })
 }
@@ -275,36 +275,46 @@ fn is_gap(c: char) -> bool {
     )
 }
 
-/// Joins three or more single letters separated by one to three gap chars:
-/// `f u c k`, `f.u.c.k`, `f - u - c - k`.
+/// Joins three or more single letters separated by one to three gap chars
+/// (`f u c k`, `f.u.c.k`, `f - u - c - k`), or by one to three masks
+/// (`f*u*c*k`, and `f🙂u🙂c🙂k`, whose symbols are masks by now). One
+/// chain never mixes the two, and a letter beside a mask is not single in
+/// a chain of gaps, so "what a c**k" keeps its starred word whole.
 fn join_spaced_letters(units: Vec<Unit>) -> Vec<Unit> {
     let n = units.len();
-    let is_word = |i: usize| units[i].c.is_alphanumeric() || units[i].c == '*';
-    let single = |i: usize| {
-        units[i].c.is_alphabetic() && (i == 0 || !is_word(i - 1)) && (i + 1 >= n || !is_word(i + 1))
+    let single = |i: usize, masks: bool| {
+        let word = |j: usize| units[j].c.is_alphanumeric() || (!masks && units[j].c == '*');
+        units[i].c.is_alphabetic() && (i == 0 || !word(i - 1)) && (i + 1 >= n || !word(i + 1))
     };
-    let mut drop = vec![false; n];
-    let mut i = 0;
-    while i < n {
-        if !single(i) {
-            i += 1;
-            continue;
-        }
-        // Extend a chain of singles from i.
+    let gap = |c: char, masks: bool| if masks { c == '*' } else { is_gap(c) };
+    let chain = |i: usize, masks: bool| {
         let mut chain = vec![i];
         let mut k = i;
         loop {
             let mut g = k + 1;
-            while g < n && g <= k + 3 && is_gap(units[g].c) {
+            while g < n && g <= k + 3 && gap(units[g].c, masks) {
                 g += 1;
             }
-            if g > k + 1 && g < n && g <= k + 4 && single(g) {
+            if g > k + 1 && g < n && g <= k + 4 && single(g, masks) {
                 chain.push(g);
                 k = g;
             } else {
-                break;
+                return chain;
             }
         }
+    };
+    let mut drop = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        let found = [false, true]
+            .into_iter()
+            .filter(|&masks| single(i, masks))
+            .map(|masks| chain(i, masks))
+            .max_by_key(Vec::len);
+        let Some(chain) = found else {
+            i += 1;
+            continue;
+        };
         if chain.len() >= 3 {
             for w in chain.windows(2) {
                 for d in &mut drop[w[0] + 1..w[1]] {
@@ -312,7 +322,7 @@ fn join_spaced_letters(units: Vec<Unit>) -> Vec<Unit> {
                 }
             }
         }
-        i = k + 1;
+        i = chain[chain.len() - 1] + 1;
     }
     units
         .into_iter()
@@ -336,6 +346,8 @@ mod tests {
         assert_eq!(squeeze("sh!t!"), "shit!");
         assert_eq!(squeeze("the A55 at 10:30"), "the a55 at 10:30");
         assert_eq!(squeeze("f#ck"), "f*ck");
+        assert_eq!(squeeze("n166er"), "niger");
+        assert_eq!(squeeze("Year 6, Y6, 6A"), "year 6, y6, 6a");
     }
 
     #[test]
@@ -344,6 +356,13 @@ mod tests {
         assert_eq!(squeeze("s.h.i.t."), "shit.");
         assert_eq!(squeeze("f - u - c - k"), "fuck");
         assert_eq!(squeeze("a b"), "a b");
+        assert_eq!(squeeze("f*u*c*k"), "fuck");
+        assert_eq!(squeeze("f#u#c#k"), "fuck");
+        assert_eq!(squeeze("f\u{1f642}u\u{1f642}c\u{1f642}k"), "fuck");
+        assert_eq!(squeeze("s\u{1f4a5}h\u{1f4a5}i\u{1f4a5}t"), "shit");
+        assert_eq!(squeeze("f*ck f**k"), "f*ck f*k");
+        assert_eq!(squeeze("what a c**k"), "what a c*k");
+        assert_eq!(squeeze("x y c**k"), "x y c*k");
     }
 
     #[test]

@@ -497,6 +497,7 @@ fn reasons_do_not_reveal_roster_data() {
 }
 
 const PROF: &str = "language.profanity";
+const DISC: &str = "language.discriminatory";
 
 /// Deliberate evasions of lexicon terms.
 const EVASIONS: &[Row] = &[
@@ -556,6 +557,38 @@ const EVASIONS: &[Row] = &[
     (Via::Official, "what the phuck", &[(PROF, "phuck")]),
     (Via::Official, "F.U.C.K.", &[(PROF, "F.U.C.K")]),
     (Via::Official, "motherf*cker", &[(PROF, "motherf*cker")]),
+    // Cyrillic letters that look Latin only as capitals, in either case.
+    (
+        Via::Official,
+        "\u{0405}\u{041d}\u{0406}\u{0422} HAPPENS",
+        &[(PROF, "\u{0405}\u{041d}\u{0406}\u{0422}")],
+    ),
+    (
+        Via::Official,
+        "S\u{041d}I\u{0422} happens",
+        &[(PROF, "S\u{041d}I\u{0422}")],
+    ),
+    // Small capitals and letter symbols without a decomposition.
+    (Via::Official, "ꜰᴜᴄᴋ this", &[(PROF, "ꜰᴜᴄᴋ")]),
+    (Via::Official, "🅵🆄🅲🅺 this", &[(PROF, "🅵🆄🅲🅺")]),
+    (Via::Official, "🇫 🇺 🇨 🇰 this", &[(PROF, "🇫 🇺 🇨 🇰")]),
+    // Symbols between single letters.
+    (Via::Official, "what the f*u*c*k", &[(PROF, "f*u*c*k")]),
+    (
+        Via::Official,
+        "what the f🙂u🙂c🙂k",
+        &[(PROF, "f🙂u🙂c🙂k")],
+    ),
+    (Via::Official, "s💥h💥i💥t happens", &[(PROF, "s💥h💥i💥t")]),
+    // Leet 6 for g, and q for g.
+    (Via::Official, "n166er", &[(DISC, "n166er")]),
+    (Via::Official, "niqqer", &[(DISC, "niqqer")]),
+    // Stars hide the word: the one whose letters they fit, then profanity.
+    (Via::Official, "what a c**k", &[(PROF, "c**k")]),
+    (Via::Official, "s**t happens", &[(PROF, "s**t")]),
+    (Via::Official, "you w****r", &[(PROF, "w****r")]),
+    (Via::Official, "go home p*ki", &[(DISC, "p*ki")]),
+    (Via::Official, "ch*nk", &[(DISC, "ch*nk")]),
 ];
 
 /// Ordinary words and places that contain or resemble a term.
@@ -591,6 +624,9 @@ const SCUNTHORPE: &[Row] = &[
     (Via::Official, "I a m so proud", &[]),
     (Via::Official, "Who? What? Co? R&D, M&S and B&Q", &[]),
     (Via::Official, "don't, won't, well-known, e.g. this", &[]),
+    (Via::Official, "Shitsu puppy visit", &[]),
+    (Via::Official, "Grades: A*A*A, A*AB and 9-7 at GCSE", &[]),
+    (Via::Official, "6th form, Y6 and 6A at 6pm", &[]),
 ];
 
 #[test]
