@@ -107,6 +107,17 @@ impl LexiconMatcher {
                 forms.push(format!("{base}s"));
                 forms.push(format!("{base}es"));
             }
+            // Words of a phrase are written with hyphens or spaces alike
+            // ("batty-boy", "half caste", "blue-tit").
+            for (from, to) in [(' ', '-'), ('-', ' ')] {
+                if base.contains(from) {
+                    let more: Vec<String> = forms
+                        .iter()
+                        .map(|f| f.replace(from, &to.to_string()))
+                        .collect();
+                    forms.extend(more);
+                }
+            }
             if entry.category != Category::Allow {
                 // Look-alike spellings that folding cannot undo without
                 // harming ordinary words ("Peru" must not become "perv"):
@@ -343,6 +354,7 @@ mod tests {
         assert!(found(&m, "Scunthorpe, assistant, class").is_empty());
         assert!(found(&m, "We saw a blue tit").is_empty());
         assert_eq!(found(&m, "you tit"), ["tit"]);
+        assert!(found(&m, "We saw a blue-tit").is_empty());
     }
 
     #[test]

@@ -589,6 +589,9 @@ const EVASIONS: &[Row] = &[
     (Via::Official, "you w****r", &[(PROF, "w****r")]),
     (Via::Official, "go home p*ki", &[(DISC, "p*ki")]),
     (Via::Official, "ch*nk", &[(DISC, "ch*nk")]),
+    // A phrase's words joined by a hyphen or spaced alike.
+    (Via::Official, "you batty-boy", &[(DISC, "batty-boy")]),
+    (Via::Official, "a bum-chum", &[(DISC, "bum-chum")]),
 ];
 
 /// Ordinary words and places that contain or resemble a term.
