@@ -86,9 +86,20 @@ fn demo() -> &'static gatepost::Snapshot {
 /// (`decode::decode_to`, `decode_with_alpha`, `full_pixels`).
 #[test]
 fn fuzz_request_proto_65a69605() {
+    zune_overflow(include_bytes!("regression/fuzz_request_proto_65a69605.pb"));
+}
+
+/// request_proto crash-8a130b76: another JPEG reaching the same zune-jpeg
+/// overflow (`bitstream.rs:400`), found after the fix above, when fuzzing
+/// with overflow checks on in every crate. Caught the same way.
+#[test]
+fn fuzz_request_proto_8a130b76() {
+    zune_overflow(include_bytes!("regression/fuzz_request_proto_8a130b76.pb"));
+}
+
+fn zune_overflow(bytes: &[u8]) {
     use prost::Message;
-    let bytes = include_bytes!("regression/fuzz_request_proto_65a69605.pb");
-    let wire = gatepost::proto::v1::ScreenPostRequest::decode(bytes.as_slice()).unwrap();
+    let wire = gatepost::proto::v1::ScreenPostRequest::decode(bytes).unwrap();
     let request = gatepost::convert::request(wire).unwrap();
     let jpeg = &request.post.attachments[0].content;
     let _ = gatepost::image::decode::decode(jpeg);
