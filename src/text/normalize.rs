@@ -58,7 +58,13 @@ impl Folded {
                 continue;
             }
             let c = original[i..].chars().next().unwrap_or('\u{fffd}');
-            out.push_char(c, i);
+            if is_emoji_letter(c, &original[..i], &original[i + c.len_utf8()..]) {
+                if !out.text.ends_with(' ') {
+                    out.push_out(' ', i);
+                }
+            } else {
+                out.push_char(c, i);
+            }
             i += c.len_utf8();
         }
         out
@@ -220,6 +226,25 @@ fn unify_punctuation(c: char) -> Option<char> {
     }
 }
 
+/// Whether a letter symbol is shown as an emoji, and so separates words
+/// like a space rather than being a letter: a regional indicator beside
+/// another is a flag (`🇬🇧`), and any letter symbol followed by the emoji
+/// variation selector is a button (`🅿️`). Folded to letters, "🇬🇧Oliver"
+/// would hide a name inside the word "gboliver"; kept as they are, the
+/// squared letters would still count as letters (Unicode calls them
+/// alphabetic) and do the same.
+fn is_emoji_letter(c: char, before: &str, after: &str) -> bool {
+    let regional = |c: Option<char>| c.is_some_and(|c| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c));
+    let next = after.chars().next();
+    match c {
+        '\u{1f1e6}'..='\u{1f1ff}' => {
+            regional(before.chars().next_back()) || regional(next) || next == Some('\u{fe0f}')
+        }
+        '\u{1f150}'..='\u{1f169}' | '\u{1f170}'..='\u{1f189}' => next == Some('\u{fe0f}'),
+        _ => false,
+    }
+}
+
 /// The 26 letters, for letter-like symbols indexed from their `a`.
 const LETTERS: [&str; 26] = [
     "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s",
@@ -373,6 +398,10 @@ mod tests {
         assert_eq!(fold("\u{1f175}\u{1f184}\u{1f172}\u{1f17a}"), "fuck");
         assert_eq!(fold("\u{1f155}\u{1f164}\u{1f152}\u{1f15a}"), "fuck");
         assert_eq!(fold("\u{1f1eb} \u{1f1fa} \u{1f1e8} \u{1f1f0}"), "f u c k");
+        // Flags and emoji buttons separate words: not letters joined to one.
+        assert_eq!(fold("\u{1f1ec}\u{1f1e7}Team"), " team");
+        assert_eq!(fold("Team \u{1f1ec}\u{1f1e7}\u{1f1eb}\u{1f1f7}!"), "team !");
+        assert_eq!(fold("\u{1f17f}\u{fe0f}arking"), " arking");
     }
 
     #[test]

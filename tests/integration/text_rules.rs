@@ -82,6 +82,12 @@ const NAMES: &[Row] = &[
         "Oliver O'Brien's painting",
         &[(FULL, "Oliver O'Brien")],
     ),
+    // Flags and emoji touching a name are not letters of it.
+    (
+        Via::Official,
+        "Congratulations to \u{1f1ec}\u{1f1e7}Oliver O'Brien\u{1f1ec}\u{1f1e7} and \u{1f170}\u{fe0f}Amelia Jones\u{1f3c5}!",
+        &[(FULL, "Oliver O'Brien"), ("pupil.named", "Amelia Jones")],
+    ),
     (
         Via::Official,
         "Oliver O'Brien’s painting",
