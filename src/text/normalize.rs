@@ -59,9 +59,7 @@ impl Folded {
             }
             let c = original[i..].chars().next().unwrap_or('\u{fffd}');
             if is_emoji_letter(c, &original[..i], &original[i + c.len_utf8()..]) {
-                if !out.text.ends_with(' ') {
-                    out.push_out(' ', i);
-                }
+                out.push_ascii(b' ', i);
             } else {
                 out.push_char(c, i);
             }
@@ -118,9 +116,7 @@ impl Folded {
             return;
         }
         if c.is_whitespace() || is_blank(c) {
-            if !self.text.ends_with(' ') {
-                self.push_out(' ', at);
-            }
+            self.push_ascii(b' ', at);
             return;
         }
         if let Some(u) = unify_punctuation(c) {
@@ -144,9 +140,7 @@ impl Folded {
                 continue;
             }
             if d.is_whitespace() {
-                if !self.text.ends_with(' ') {
-                    self.push_out(' ', at);
-                }
+                self.push_ascii(b' ', at);
                 continue;
             }
             if let Some(u) = unify_punctuation(d) {
