@@ -52,7 +52,6 @@ pub fn read(bytes: &[u8]) -> Meta {
     let mut meta = Meta::default();
     let mut exif_blocks: Vec<Cow<'_, [u8]>> = Vec::new();
     let mut xmp: Vec<Cow<'_, [u8]>> = Vec::new();
-    let mut embedded_xmp = Vec::new();
     match Format::sniff(bytes) {
         Format::Jpeg => {
             for piece in container::jpeg_pieces(bytes, true).pieces {
@@ -103,19 +102,19 @@ pub fn read(bytes: &[u8]) -> Meta {
         }
         Format::Tiff => exif_blocks.push(bytes.into()),
         Format::Heif | Format::Gif | Format::Unknown => {
+            if let Some(packet) = find_packet(bytes) {
+                xmp.push(packet.into());
+            }
             if Format::sniff(bytes) == Format::Heif {
                 let parsed = exif::Reader::new()
                     .continue_on_error(true)
                     .read_from_container(&mut Cursor::new(bytes))
                     .or_else(|e| e.distill_partial_result(|_| {}));
                 match parsed {
-                    Ok(exif) => exif_facts(&exif, &mut meta, &mut embedded_xmp),
+                    Ok(exif) => exif_facts(&exif, &mut meta, &mut xmp),
                     Err(exif::Error::NotFound(_)) => {}
                     Err(e) => meta.unreadable = Some(format!("its EXIF block ({e})")),
                 }
-            }
-            if let Some(packet) = find_packet(bytes) {
-                xmp.push(packet.into());
             }
         }
     }
@@ -140,7 +139,7 @@ pub fn read(bytes: &[u8]) -> Meta {
                 {
                     damaged.get_or_insert(e);
                 }
-                exif_facts(&exif, &mut meta, &mut embedded_xmp);
+                exif_facts(&exif, &mut meta, &mut xmp);
             }
             Err(e) => {
                 if meta.unreadable.is_none() {
@@ -155,11 +154,7 @@ pub fn read(bytes: &[u8]) -> Meta {
     {
         meta.unreadable = Some(format!("its EXIF block ({e})"));
     }
-    for packet in xmp
-        .iter()
-        .map(AsRef::as_ref)
-        .chain(embedded_xmp.iter().map(Vec::as_slice))
-    {
+    for packet in &xmp {
         xmp_facts(&String::from_utf8_lossy(packet), &mut meta);
     }
     meta
@@ -216,7 +211,7 @@ fn push_text(meta: &mut Meta, tag: String, text: String) {
 /// GPS tags that record a position (taken or destination).
 const GPS_POSITION: &[u16] = &[2, 4, 20, 22];
 
-fn exif_facts(exif: &exif::Exif, meta: &mut Meta, xmp: &mut Vec<Vec<u8>>) {
+fn exif_facts(exif: &exif::Exif, meta: &mut Meta, xmp: &mut Vec<Cow<'_, [u8]>>) {
     for field in exif.fields() {
         let Tag(context, number) = field.tag;
         if field.tag == Tag::Orientation && field.ifd_num == In::PRIMARY {
@@ -245,7 +240,7 @@ fn exif_facts(exif: &exif::Exif, meta: &mut Meta, xmp: &mut Vec<Vec<u8>>) {
             // XMP embedded in a TIFF.
             (Context::Tiff, 700) => {
                 if let Value::Byte(b) | Value::Undefined(b, _) = &field.value {
-                    xmp.push(b.clone());
+                    xmp.push(b.clone().into());
                 }
                 None
             }
