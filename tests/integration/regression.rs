@@ -42,23 +42,13 @@ fn fuzz_image_meta_2a4b13dc() {
 /// `decode::jpeg` by never reducing by more than the short side.
 #[test]
 fn fuzz_request_proto_c6c14ed5() {
-    use prost::Message;
-    let bytes = include_bytes!("regression/fuzz_request_proto_c6c14ed5.pb");
-    let wire = gatepost::proto::v1::ScreenPostRequest::decode(bytes.as_slice()).unwrap();
-    let request = gatepost::convert::request(wire).unwrap();
+    let request = wire_request(include_bytes!("regression/fuzz_request_proto_c6c14ed5.pb"));
     let jpeg = &request.post.attachments[0].content;
     let d = gatepost::image::decode::decode(jpeg).expect("a valid, if odd, JPEG");
     assert_eq!((d.width, d.height), (16434, 8));
     assert_eq!(d.grey.width(), gatepost::image::decode::WORK_SIDE);
     assert!(d.grey.height() >= 1);
-    let report = gatepost::screen(
-        demo(),
-        &request,
-        gatepost::Options {
-            today: crate::util::today(),
-        },
-    )
-    .unwrap();
+    let report = screen_demo(&request);
     assert!(
         report
             .findings
@@ -69,13 +59,25 @@ fn fuzz_request_proto_c6c14ed5() {
     );
 }
 
-/// The demo pack (`fixtures/pack`), compiled once.
-fn demo() -> &'static gatepost::Snapshot {
+/// A request saved by the `request_proto` target, decoded and converted.
+fn wire_request(bytes: &[u8]) -> gatepost::Request {
+    use prost::Message;
+    let wire = gatepost::proto::v1::ScreenPostRequest::decode(bytes).unwrap();
+    gatepost::convert::request(wire).unwrap()
+}
+
+/// Screens against the demo pack (`fixtures/pack`), compiled once: the
+/// pack the fuzz targets use.
+fn screen_demo(request: &gatepost::Request) -> gatepost::Report {
     static DEMO: std::sync::OnceLock<gatepost::Snapshot> = std::sync::OnceLock::new();
-    DEMO.get_or_init(|| {
+    let demo = DEMO.get_or_init(|| {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pack");
         gatepost::Snapshot::build(&gatepost::Pack::load(&dir).unwrap()).unwrap()
-    })
+    });
+    let options = gatepost::Options {
+        today: crate::util::today(),
+    };
+    gatepost::screen(demo, request, options).unwrap()
 }
 
 /// request_proto crash-65a69605: a crafted JPEG makes zune-jpeg overflow
@@ -98,20 +100,10 @@ fn fuzz_request_proto_8a130b76() {
 }
 
 fn zune_overflow(bytes: &[u8]) {
-    use prost::Message;
-    let wire = gatepost::proto::v1::ScreenPostRequest::decode(bytes).unwrap();
-    let request = gatepost::convert::request(wire).unwrap();
+    let request = wire_request(bytes);
     let jpeg = &request.post.attachments[0].content;
     let _ = gatepost::image::decode::decode(jpeg);
     let _ = gatepost::image::decode::decode_with_alpha(jpeg, 512);
     let _ = gatepost::image::strip(jpeg);
-    let report = gatepost::screen(
-        demo(),
-        &request,
-        gatepost::Options {
-            today: crate::util::today(),
-        },
-    )
-    .unwrap();
-    assert_ne!(report.verdict, gatepost::Verdict::Approve);
+    assert_ne!(screen_demo(&request).verdict, gatepost::Verdict::Approve);
 }
