@@ -249,6 +249,7 @@ impl SchoolMatcher {
             // leaves when only an invisible character (zero-width space,
             // word joiner) stands between the names.
             let mut family_joins: Vec<String> = Vec::new();
+            let mut family_keys: Vec<String> = Vec::new();
             for fam in std::iter::once(&family).chain(family_other.as_ref()) {
                 let fam_key = names::key(fam);
                 for form in names::surface_forms(fam) {
@@ -257,13 +258,10 @@ impl SchoolMatcher {
                     }
                 }
                 if !family_joins.contains(&fam_key) {
-                    family_joins.push(fam_key);
+                    family_joins.push(fam_key.clone());
                 }
+                family_keys.push(fam_key);
             }
-            let family_keys: Vec<String> = std::iter::once(&family)
-                .chain(family_other.as_ref())
-                .map(|f| names::key(f))
-                .collect();
             let mut all_caps = true;
             let mut first_keys = Vec::new();
             for (first, first_other) in &firsts {
