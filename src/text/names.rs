@@ -80,8 +80,9 @@ pub fn words(folded_part: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Every surface form of a folded name part: as written, with its
-/// separators as spaces, as hyphens, and removed ("o'brien", "o brien",
-/// "o-brien", "obrien"). A one-letter first piece also takes an apostrophe
+/// separators as spaces, as hyphens, as the underscores and dots of
+/// handles, and removed ("o'brien", "o brien", "o-brien", "o_brien",
+/// "o.brien", "obrien"). A one-letter first piece also takes an apostrophe
 /// ("Ó Briain" is written "O'Briain" too), and a word starting `mc`/`mac`
 /// is also written with a space after it ("McDonald", "Mc Donald").
 pub fn surface_forms(folded_part: &str) -> Vec<String> {
@@ -90,6 +91,8 @@ pub fn surface_forms(folded_part: &str) -> Vec<String> {
     if pieces.len() > 1 {
         forms.push(pieces.join(" "));
         forms.push(pieces.join("-"));
+        forms.push(pieces.join("_"));
+        forms.push(pieces.join("."));
         forms.push(pieces.concat());
         if pieces[0].chars().count() == 1 {
             forms.push(format!("{}'{}", pieces[0], pieces[1..].join(" ")));
@@ -202,16 +205,26 @@ mod tests {
     fn surface_forms_cover_separators() {
         assert_eq!(
             surface_forms("o'brien"),
-            ["o brien", "o'brien", "o-brien", "obrien"]
+            [
+                "o brien", "o'brien", "o-brien", "o.brien", "o_brien", "obrien"
+            ]
         );
         assert_eq!(
             surface_forms(&fold_part("Okafor–Williams")),
-            ["okafor williams", "okafor-williams", "okaforwilliams"]
+            [
+                "okafor williams",
+                "okafor-williams",
+                "okafor.williams",
+                "okafor_williams",
+                "okaforwilliams"
+            ]
         );
         assert_eq!(surface_forms("jones"), ["jones"]);
         assert_eq!(
             surface_forms("o briain"),
-            ["o briain", "o'briain", "o-briain", "obriain"]
+            [
+                "o briain", "o'briain", "o-briain", "o.briain", "o_briain", "obriain"
+            ]
         );
         assert_eq!(surface_forms("mcdonald"), ["mc donald", "mcdonald"]);
         assert_eq!(surface_forms("macleod"), ["mac leod", "macleod"]);

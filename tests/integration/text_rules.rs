@@ -319,7 +319,8 @@ fn screen_world(request: &Request) -> Report {
 
 /// How people really write names: a split "Mc", the apostrophe form of an
 /// Irish "Ó", German and Scandinavian letters as two (Müller as Mueller,
-/// Ødegaard as Oedegaard), camel-case hashtags, and a sentence that ends
+/// Ødegaard as Oedegaard), camel-case hashtags, handles with underscores and
+/// dots, and a sentence that ends
 /// between two names that happen to be a pupil's.
 const WORLD_NAMES: &[Row] = &[
     (Via::Official, "Ewan McDonald", &[(FULL, "Ewan McDonald")]),
@@ -354,6 +355,16 @@ const WORLD_NAMES: &[Row] = &[
     (Via::Official, "Sean O'Briain", &[(FULL, "Sean O'Briain")]),
     (Via::Official, "Seán O’Briain", &[(FULL, "Seán O’Briain")]),
     (Via::Official, "Seán Ó Briain", &[(FULL, "Seán Ó Briain")]),
+    (
+        Via::Official,
+        "Follow @sean_o_briain",
+        &[(FULL, "sean_o_briain")],
+    ),
+    (
+        Via::Official,
+        "Follow sean.o.briain!",
+        &[(FULL, "sean.o.briain")],
+    ),
     (
         Via::Official,
         "#WellDoneLiamONeill",
