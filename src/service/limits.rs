@@ -5,13 +5,18 @@
 //! pool and comes back over a oneshot, so the async workers stay free for
 //! health checks and small calls. Deadlines (`grpc-timeout`) are checked
 //! before pooled work starts: once running it cannot be cancelled.
+//! A request over `--max-request-bytes` is refused with RESOURCE_EXHAUSTED,
+//! as gRPC's own implementations do, rather than tonic's OUT_OF_RANGE.
 
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tonic::Status;
+use tonic::codegen::{BoxFuture, Service, http};
 use tonic::metadata::MetadataMap;
+use tonic::server::NamedService;
+use tonic::{Code, Status};
 
 use crate::post::Request;
 
@@ -81,4 +86,65 @@ pub(super) async fn on_pool<R: Send + 'static>(
     });
     rx.await
         .map_err(|_| Status::internal("screening worker failed"))
+}
+
+/// RESOURCE_EXHAUSTED for a message tonic refused as longer than the
+/// server's limit; any other status unchanged.
+pub(super) fn too_large(status: Status) -> Status {
+    if status.code() == Code::OutOfRange
+        && status
+            .message()
+            .contains("decoded message length too large")
+    {
+        Status::resource_exhausted(format!(
+            "{} (set by gatepost serve --max-request-bytes)",
+            status.message()
+        ))
+    } else {
+        status
+    }
+}
+
+/// A gRPC service whose calls refused before the handler ran (tonic
+/// decodes a unary request first) answer as [`too_large`] says. Streamed
+/// requests are mapped by their handlers.
+#[derive(Debug, Clone)]
+pub(super) struct TooLarge<S>(pub S);
+
+impl<S: NamedService> NamedService for TooLarge<S> {
+    const NAME: &'static str = S::NAME;
+}
+
+impl<S, B, R> Service<http::Request<B>> for TooLarge<S>
+where
+    S: Service<http::Request<B>, Response = http::Response<R>>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = BoxFuture<S::Response, S::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        let call = self.0.call(request);
+        Box::pin(async move {
+            let mut response = call.await?;
+            let Some(status) = response.extensions_mut().remove::<Status>() else {
+                return Ok(response);
+            };
+            let status = too_large(status);
+            if status.code() == Code::ResourceExhausted {
+                let headers = response.headers_mut();
+                headers.remove("grpc-status");
+                headers.remove("grpc-message");
+                headers.remove("grpc-status-details-bin");
+                let _ = status.add_header(headers);
+            }
+            response.extensions_mut().insert(status);
+            Ok(response)
+        })
+    }
 }

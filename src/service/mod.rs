@@ -213,7 +213,10 @@ pub async fn serve(
     let screening = ScreeningServer::new(screening::Screening::new(Arc::clone(&state)))
         .max_decoding_message_size(limit)
         .max_encoding_message_size(limit.max(4 << 20));
-    let screening = InterceptedService::new(screening, auth::Interceptor::new(Arc::clone(&state)));
+    let screening = limits::TooLarge(InterceptedService::new(
+        screening,
+        auth::Interceptor::new(Arc::clone(&state)),
+    ));
 
     let mut builder = Server::builder()
         .http2_keepalive_interval(Some(Duration::from_secs(30)))

@@ -136,7 +136,7 @@ async fn run(
     let mut ended = false;
     let read: Result<(), Status> = async {
         while !ended {
-            let first = match stream.message().await? {
+            let first = match stream.message().await.map_err(limits::too_large)? {
                 Some(m) => post_of(m)?,
                 None => break,
             };
@@ -144,7 +144,7 @@ async fn run(
             posts.push(first);
             while posts.len() < BATCH {
                 match ready_now(&mut stream) {
-                    Poll::Ready(Some(m)) => posts.push(post_of(m?)?),
+                    Poll::Ready(Some(m)) => posts.push(post_of(m.map_err(limits::too_large)?)?),
                     Poll::Ready(None) => {
                         ended = true;
                         break;

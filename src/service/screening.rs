@@ -93,7 +93,8 @@ impl Screening {
             .await
             .map_err(|_| {
                 Status::deadline_exceeded("no RescanStart within 30 s of opening the stream")
-            })??;
+            })?
+            .map_err(limits::too_large)?;
         let start = match first {
             Some(pb::RescanRequest {
                 kind: Some(pb::rescan_request::Kind::Start(start)),
