@@ -199,57 +199,67 @@ impl LexiconMatcher {
         // Each hit with its rank among hits of the same span (lower wins).
         let mut hits: Vec<(TermHit, Mode, u8)> = Vec::new();
         let mut allowed: Vec<(usize, usize)> = Vec::new();
-        for m in self.ac.find_overlapping_iter(text) {
-            let (start, end) = (m.start(), m.end());
-            let word_start = at_word_start(text, start);
-            let word_end = at_word_end(text, end);
-            let variants = &self.patterns[m.pattern().as_usize()].variants;
-            // Terms may be stretched ("fuuuck"); allow-list entries must
-            // match as written, or "niger" would excuse a stretched slur.
-            let fits = |v: &Variant, entry: u32| {
-                let exact = self.allow[entry as usize];
-                v.runs.iter().enumerate().all(|(k, &need)| {
-                    let have = squeezed.run(start + k);
-                    if exact && need > 0 {
-                        have == need
-                    } else {
-                        have >= need
-                    }
-                })
-            };
-            // Stars hide which word was meant. A spelling whose stars hide
-            // as many letters as the term has ranks first (`c**k` is `cock`
-            // before `chink`); then profanity (`s**t` and `w****r` are far
-            // more often swear words than the slurs they also fit).
-            let rank = |v: &Variant, entry: u32| {
-                if v.stars == 0 {
-                    return 0;
-                }
-                let hidden: usize = (0..v.runs.len())
-                    .filter(|&k| text.as_bytes()[start + k] == b'*')
-                    .map(|k| usize::from(squeezed.run(start + k)))
-                    .sum();
-                u8::from(hidden != usize::from(v.stars)) * 2
-                    + u8::from(!self.profanity[entry as usize])
-            };
-            let found = variants
-                .iter()
-                .flat_map(|v| v.entries.iter().map(move |e| (v, *e)))
-                .filter(|&(v, (entry, _))| fits(v, entry))
-                .map(|(v, e)| (e, rank(v, e.0)));
-            for ((entry, mode), rank) in found {
-                let ok = match mode {
-                    Mode::Word => word_start && word_end,
-                    Mode::Prefix => word_start,
-                    Mode::Infix => true,
+        // The squeezed text, then (if it has stand-ins for letters inside
+        // words) its masked reading, ranked below it: word boundaries are
+        // the squeezed text's in both.
+        let readings = std::iter::once((text, 0)).chain(squeezed.masked().map(|m| (m, 4)));
+        for (reading, penalty) in readings {
+            for m in self.ac.find_overlapping_iter(reading) {
+                let (start, end) = (m.start(), m.end());
+                let word_start = at_word_start(text, start);
+                let word_end = at_word_end(text, end);
+                let variants = &self.patterns[m.pattern().as_usize()].variants;
+                // Terms may be stretched ("fuuuck"); allow-list entries must
+                // match as written, or "niger" would excuse a stretched slur.
+                let fits = |v: &Variant, entry: u32| {
+                    let exact = self.allow[entry as usize];
+                    v.runs.iter().enumerate().all(|(k, &need)| {
+                        let have = squeezed.run(start + k);
+                        if exact && need > 0 {
+                            have == need
+                        } else {
+                            have >= need
+                        }
+                    })
                 };
-                if !ok {
-                    continue;
-                }
-                if self.allow[entry as usize] {
-                    allowed.push((start, end));
-                } else {
-                    hits.push((TermHit { entry, start, end }, mode, rank));
+                // Stars hide which word was meant. A spelling whose stars hide
+                // as many letters as the term has ranks first (`c**k` is `cock`
+                // before `chink`); then profanity (`s**t` and `w****r` are far
+                // more often swear words than the slurs they also fit).
+                let rank = |v: &Variant, entry: u32| {
+                    if v.stars == 0 {
+                        return 0;
+                    }
+                    let hidden: usize = (0..v.runs.len())
+                        .filter(|&k| reading.as_bytes()[start + k] == b'*')
+                        .map(|k| usize::from(squeezed.run(start + k)))
+                        .sum();
+                    u8::from(hidden != usize::from(v.stars)) * 2
+                        + u8::from(!self.profanity[entry as usize])
+                };
+                let found = variants
+                    .iter()
+                    .flat_map(|v| v.entries.iter().map(move |e| (v, *e)))
+                    .filter(|&(v, (entry, _))| fits(v, entry))
+                    .map(|(v, e)| (e, rank(v, e.0)))
+                    // A stand-in hides one letter: in the masked reading the
+                    // stars must hide as many letters as the term has there.
+                    .filter(|&(_, rank)| penalty == 0 || rank < 2)
+                    .map(|(e, rank)| (e, rank + penalty));
+                for ((entry, mode), rank) in found {
+                    let ok = match mode {
+                        Mode::Word => word_start && word_end,
+                        Mode::Prefix => word_start,
+                        Mode::Infix => true,
+                    };
+                    if !ok {
+                        continue;
+                    }
+                    if self.allow[entry as usize] {
+                        allowed.push((start, end));
+                    } else {
+                        hits.push((TermHit { entry, start, end }, mode, rank));
+                    }
                 }
             }
         }

@@ -18,6 +18,10 @@ pub struct Squeezed {
     last: Vec<u32>,
     /// Per byte of `text`: how many times its char was repeated (max 255).
     runs: Vec<u8>,
+    /// `text` with the stand-ins read as letters inside a word shown as
+    /// `*` instead, when there are any: "f@ck" is "fack" as leet, but
+    /// meant as "f*ck". Same length and offsets as `text`.
+    masked: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -50,7 +54,9 @@ impl Squeezed {
             first: Vec::with_capacity(units.len()),
             last: Vec::with_capacity(units.len()),
             runs: Vec::with_capacity(units.len()),
+            masked: None,
         };
+        let mut stand_ins = Vec::new();
         let mut i = 0;
         while i < units.len() {
             let u = units[i];
@@ -61,6 +67,14 @@ impl Squeezed {
                 }
             }
             let run = (j - i).min(255) as u8;
+            if u.c.is_ascii_alphabetic()
+                && !text[u.at as usize..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphabetic)
+            {
+                stand_ins.push(out.text.len());
+            }
             out.text.push(u.c);
             let n = out.text.len() - out.first.len();
             for _ in 0..n {
@@ -70,6 +84,7 @@ impl Squeezed {
             }
             i = j;
         }
+        out.masked = mask(&out.text, &stand_ins);
         out
     }
 
@@ -81,6 +96,7 @@ impl Squeezed {
             first: Vec::with_capacity(b.len()),
             last: Vec::new(),
             runs: Vec::with_capacity(b.len()),
+            masked: None,
         };
         let mut i = 0;
         while i < b.len() {
@@ -102,6 +118,12 @@ impl Squeezed {
     /// The squeezed text.
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// The squeezed text with stand-ins for letters inside words shown as
+    /// `*`, if it has any: a second reading for the lexicon.
+    pub fn masked(&self) -> Option<&str> {
+        self.masked.as_deref()
     }
 
     /// How many times the char at byte `at` was repeated in the folded text.
@@ -142,6 +164,23 @@ fn leet(c: char) -> Option<char> {
         '#' => '*',
         _ => return None,
     })
+}
+
+/// `text` with the stand-ins at byte offsets `at` (ASCII letters read
+/// from digits or symbols) that have a letter on both sides shown as `*`;
+/// `None` if there are none.
+fn mask(text: &str, at: &[usize]) -> Option<String> {
+    let letter = |c: Option<char>| c.is_some_and(char::is_alphabetic);
+    let mut bytes = text.as_bytes().to_vec();
+    let mut any = false;
+    for &i in at {
+        if letter(text[..i].chars().next_back()) && letter(text[i + 1..].chars().next()) {
+            bytes[i] = b'*';
+            any = true;
+        }
+    }
+    // Only ASCII letters were replaced, by an ASCII byte.
+    any.then(|| String::from_utf8(bytes).expect("one ASCII byte for another"))
 }
 
 fn is_mask(c: char) -> bool {
@@ -348,6 +387,17 @@ mod tests {
         assert_eq!(squeeze("f#ck"), "f*ck");
         assert_eq!(squeeze("n166er"), "niger");
         assert_eq!(squeeze("Year 6, Y6, 6A"), "year 6, y6, 6a");
+    }
+
+    #[test]
+    fn stand_ins_inside_words_are_also_read_as_masks() {
+        let masked = |s: &str| Squeezed::new(&Folded::new(s)).masked().map(str::to_string);
+        assert_eq!(masked("f@ck off").as_deref(), Some("f*ck of"));
+        assert_eq!(masked("sh1t and sh!t").as_deref(), Some("sh*t and sh*t"));
+        // Not at a word's edge, and not when nothing stood in for a letter.
+        assert_eq!(masked("@ss and 5h1t").as_deref(), Some("as and sh*t"));
+        assert_eq!(masked("@ss"), None);
+        assert_eq!(masked("Zoë at 10:30, fück"), None);
     }
 
     #[test]

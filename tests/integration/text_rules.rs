@@ -562,6 +562,11 @@ const EVASIONS: &[Row] = &[
     (Via::Official, "sh!t happens", &[(PROF, "sh!t")]),
     (Via::Official, "shit! happens", &[(PROF, "shit")]),
     (Via::Official, "you w@nker", &[(PROF, "w@nker")]),
+    // A stand-in that reads as the wrong letter is a mask ("f@ck" is not "fack").
+    (Via::Official, "what the f@ck", &[(PROF, "f@ck")]),
+    (Via::Official, "F@CK this", &[(PROF, "F@CK")]),
+    (Via::Official, "what the f0ck", &[(PROF, "f0ck")]),
+    (Via::Official, "f@cking chaos", &[(PROF, "f@cking")]),
     (Via::Official, "you wankers", &[(PROF, "wankers")]),
     (Via::Official, "what a c*nt", &[(PROF, "c*nt")]),
     (Via::Official, "what the f%ck", &[(PROF, "f%ck")]),
@@ -647,6 +652,8 @@ const SCUNTHORPE: &[Row] = &[
     (Via::Official, "Shitsu puppy visit", &[]),
     (Via::Official, "Grades: A*A*A, A*AB and 9-7 at GCSE", &[]),
     (Via::Official, "6th form, Y6 and 6A at 6pm", &[]),
+    (Via::Official, "B4ck to sch00l, R2D2 and C3PO", &[]),
+    (Via::Official, "Meet at 10@the hall, j@ne", &[]),
 ];
 
 #[test]
