@@ -209,6 +209,8 @@ fn text_engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("match");
     group.throughput(Throughput::Bytes(corpus.len() as u64));
     group.bench_function("fold", |b| b.iter(|| Folded::new(black_box(&corpus))));
+    let folded = Folded::new(&corpus);
+    group.bench_function("squeeze", |b| b.iter(|| Squeezed::new(black_box(&folded))));
     group.bench_function("fold_names_lexicon", |b| {
         b.iter(|| {
             let folded = Folded::new(black_box(&corpus));

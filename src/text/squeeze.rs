@@ -89,30 +89,37 @@ impl Squeezed {
     }
 
     /// The common case: ASCII text with nothing to undo but stretched letters.
+    /// Branch-free: every byte is written, and the write position only
+    /// advances past a byte that does not repeat the letter before it.
     fn collapse_ascii(text: &str) -> Squeezed {
         let b = text.as_bytes();
-        let mut out = Squeezed {
-            text: String::with_capacity(b.len()),
-            first: Vec::with_capacity(b.len()),
-            last: Vec::new(),
-            runs: Vec::with_capacity(b.len()),
-            masked: None,
-        };
-        let mut i = 0;
-        while i < b.len() {
-            let c = b[i];
-            let mut j = i + 1;
-            if c.is_ascii_alphabetic() {
-                while j < b.len() && b[j] == c {
-                    j += 1;
-                }
-            }
-            out.text.push(c as char);
-            out.first.push(i as u32);
-            out.runs.push((j - i).min(255) as u8);
-            i = j;
+        let n = b.len();
+        let mut out = vec![0u8; n];
+        let mut first = vec![0u32; n];
+        let mut k = 0;
+        let mut prev = 0u8;
+        for (i, &c) in b.iter().enumerate() {
+            out[k] = c;
+            first[k] = i as u32;
+            let repeat = c == prev && c.is_ascii_alphabetic();
+            k += usize::from(!repeat);
+            prev = c;
         }
-        out
+        out.truncate(k);
+        first.truncate(k);
+        // A run ends where the next kept byte begins.
+        let runs = first
+            .windows(2)
+            .map(|w| (w[1] - w[0]).min(255) as u8)
+            .chain(first.last().map(|&f| (n - f as usize).min(255) as u8))
+            .collect();
+        Squeezed {
+            text: String::from_utf8(out).expect("ASCII in, ASCII out"),
+            first,
+            last: Vec::new(),
+            runs,
+            masked: None,
+        }
     }
 
     /// The squeezed text.
@@ -270,6 +277,40 @@ fn unleet(mut units: Vec<Unit>) -> Vec<Unit> {
     units
 }
 
+/// ASCII byte classes for the quick tests below, one bit each.
+const ALNUM: u8 = 1;
+/// A digit, or a symbol that may stand for a letter or hide one.
+const STAND_IN: u8 = 2;
+/// What may lie between spaced-out letters: gap chars and punctuation
+/// other than `&` and `+`.
+const SPACER: u8 = 4;
+
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() {
+            t[i] |= ALNUM;
+        }
+        if b.is_ascii_digit()
+            || matches!(b, b'@' | b'$' | b'#' | b'*' | b'!' | b'|')
+            || matches!(b, b'%' | b'^' | b'~' | b'=' | b'?' | b'<' | b'>')
+        {
+            t[i] |= STAND_IN;
+        }
+        if is_gap(b as char) || (b.is_ascii_punctuation() && b != b'&' && b != b'+') {
+            t[i] |= SPACER;
+        }
+        i += 1;
+    }
+    t
+};
+
+fn class(b: u8) -> u8 {
+    CLASS[usize::from(b)]
+}
+
 /// Whether the text might hold a leet word: a stand-in symbol touching a
 /// letter ("$hit", "sh!t"; not "Great!"), or a digit touching a letter
 /// ("5h1t"; not "Year 5" or "10:30"). Non-ASCII
@@ -282,32 +323,45 @@ fn may_have_leet(b: &[u8]) -> bool {
     let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
     let inside = |i: usize| i > 0 && alnum(i - 1) && alnum(i + 1);
     b.iter().enumerate().any(|(i, &c)| {
-        (b"@$#*".contains(&c) && ((i > 0 && alnum(i - 1)) || alnum(i + 1)))
-            || (b"!|".contains(&c) && inside(i))
-            || (c.is_ascii_digit() && (letter(i + 1) || (i > 0 && letter(i - 1))))
-            || (b"%^~=?<>".contains(&c) && i > 0 && alnum(i - 1) && alnum(i + 1))
+        class(c) & STAND_IN != 0
+            && ((b"@$#*".contains(&c) && ((i > 0 && alnum(i - 1)) || alnum(i + 1)))
+                || (b"!|".contains(&c) && inside(i))
+                || (c.is_ascii_digit() && (letter(i + 1) || (i > 0 && letter(i - 1))))
+                || (b"%^~=?<>".contains(&c) && inside(i)))
     })
 }
 
 /// Whether ASCII text might hold two single letters separated by gap
 /// chars or symbols (a cheap test before [`join_spaced_letters`]).
 fn has_spaced_letters(b: &[u8]) -> bool {
+    let n = b.len();
+    let alnum = |i: usize| class(b[i]) & ALNUM != 0;
     let single = |i: usize| {
-        b[i].is_ascii_alphabetic()
-            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
-            && (i + 1 >= b.len() || !b[i + 1].is_ascii_alphanumeric())
+        b[i].is_ascii_alphabetic() && (i == 0 || !alnum(i - 1)) && (i + 1 >= n || !alnum(i + 1))
     };
-    (0..b.len()).any(|i| {
-        single(i)
-            && (i + 2..(i + 5).min(b.len())).any(|j| {
-                b[i + 1..j].iter().all(|&g| {
-                    is_gap(g as char) || (g.is_ascii_punctuation() && !b"&+".contains(&g))
-                }) && single(j)
-            })
-    })
+    // Word by word: only a one-letter word can start a chain.
+    let mut i = 0;
+    while i < n {
+        if !alnum(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && alnum(i) {
+            i += 1;
+        }
+        if i - start == 1
+            && b[start].is_ascii_alphabetic()
+            && (start + 2..(start + 5).min(n))
+                .any(|j| b[start + 1..j].iter().all(|&g| class(g) & SPACER != 0) && single(j))
+        {
+            return true;
+        }
+    }
+    false
 }
 
-fn is_gap(c: char) -> bool {
+const fn is_gap(c: char) -> bool {
     matches!(
         c,
         ' ' | '.' | '-' | '_' | '/' | ',' | '+' | '~' | ':' | ';' | '\'' | '"' | '|' | '\\'
@@ -425,12 +479,15 @@ mod tests {
 
     #[test]
     fn fast_path_agrees_with_the_general_one() {
+        let long = format!("s{}!!!{}", "o".repeat(300), "z".repeat(256));
         for text in [
             "hello   wooorld",
             "aa bb  ccc",
             "",
             "x",
-            "letter -- 'quote'",
+            "zz",
+            "letter -- 'quote'!!",
+            &long,
         ] {
             let folded = Folded::new(text);
             let fast = Squeezed::collapse_ascii(folded.as_str());
@@ -445,6 +502,18 @@ mod tests {
             let collapsed: String = chars.into_iter().collect();
             assert_eq!(fast.as_str(), collapsed, "{text:?}");
             assert_eq!(fast.first.len(), fast.text.len());
+            let b = folded.as_str().as_bytes();
+            let runs: Vec<u8> = fast
+                .first
+                .iter()
+                .map(|&f| {
+                    let c = b[f as usize];
+                    let same = b[f as usize..].iter().take_while(|&&x| x == c).count();
+                    let run = if c.is_ascii_alphabetic() { same } else { 1 };
+                    run.min(255) as u8
+                })
+                .collect();
+            assert_eq!(fast.runs, runs, "{text:?}");
         }
     }
 
