@@ -99,6 +99,30 @@ fn fuzz_request_proto_8a130b76() {
     zune_overflow(include_bytes!("regression/fuzz_request_proto_8a130b76.pb"));
 }
 
+/// image_decode crash-1520a2bd: a 4.9 KB JPEG on which zune-jpeg 0.5.15
+/// panics in its AVX2 inverse DCT (`idct/avx2.rs:246`, an `unwrap` on
+/// `None`: in release builds too) while decoding in colour, which `strip`
+/// does to verify the pixels it keeps. Caught at the decoder front door
+/// like the overflow above: `strip` refuses the file instead of crashing,
+/// and screening, whatever the decoder makes of it, fails closed.
+#[test]
+fn fuzz_image_decode_1520a2bd() {
+    let jpeg = include_bytes!("regression/fuzz_image_decode_1520a2bd.jpg");
+    let full = gatepost::image::decode::full_pixels(jpeg);
+    let stripped = gatepost::image::strip(jpeg);
+    assert_eq!(full.is_ok(), stripped.is_ok(), "{full:?} {stripped:?}");
+    let decoded = gatepost::image::decode::decode(jpeg);
+    let mut r = request(Via::Official, "Sports day");
+    r.post.attachments = vec![gatepost::Attachment {
+        content: jpeg.to_vec(),
+        ..gatepost::Attachment::default()
+    }];
+    let report = screen_request(&r);
+    if decoded.is_err() {
+        assert_ne!(report.verdict, gatepost::Verdict::Approve);
+    }
+}
+
 fn zune_overflow(bytes: &[u8]) {
     let request = wire_request(bytes);
     let jpeg = &request.post.attachments[0].content;
