@@ -34,8 +34,10 @@ impl Squeezed {
     /// Squeezes folded text.
     pub fn new(folded: &Folded) -> Squeezed {
         let text = folded.as_str();
+        let ascii = text.is_ascii();
         let leet = may_have_leet(text.as_bytes());
-        if text.is_ascii() && !leet && !has_spaced_letters(text.as_bytes()) {
+        let spaced = has_spaced_letters(text.as_bytes());
+        if ascii && !leet && !spaced {
             return Squeezed::collapse_ascii(text);
         }
         let mut units: Vec<Unit> = text
@@ -43,10 +45,10 @@ impl Squeezed {
             .map(|(at, c)| Unit { c, at: at as u32 })
             .collect();
         // Both passes are rare work: skip them when nothing could change.
-        if leet || !text.is_ascii() {
+        if leet || !ascii {
             units = unleet(units);
         }
-        if has_spaced_letters(text.as_bytes()) || !text.is_ascii() {
+        if spaced || !ascii {
             units = join_spaced_letters(units);
         }
         let mut out = Squeezed {
@@ -281,6 +283,10 @@ fn unleet(mut units: Vec<Unit>) -> Vec<Unit> {
 const ALNUM: u8 = 1;
 /// A digit, or a symbol that may stand for a letter or hide one.
 const STAND_IN: u8 = 2;
+/// Symbols that stand in beside a letter (`$hit`, `a$$`).
+const EDGE_SYMBOLS: &[u8] = b"@$#*";
+/// Symbols that stand in only between two letters or digits (`sh!t`, `f%ck`).
+const INNER_SYMBOLS: &[u8] = b"!|%^~=?<>";
 /// What may lie between spaced-out letters: gap chars and punctuation
 /// other than `&` and `+`.
 const SPACER: u8 = 4;
@@ -293,16 +299,23 @@ const CLASS: [u8; 256] = {
         if b.is_ascii_alphanumeric() {
             t[i] |= ALNUM;
         }
-        if b.is_ascii_digit()
-            || matches!(b, b'@' | b'$' | b'#' | b'*' | b'!' | b'|')
-            || matches!(b, b'%' | b'^' | b'~' | b'=' | b'?' | b'<' | b'>')
-        {
+        if b.is_ascii_digit() {
             t[i] |= STAND_IN;
         }
         if is_gap(b as char) || (b.is_ascii_punctuation() && b != b'&' && b != b'+') {
             t[i] |= SPACER;
         }
         i += 1;
+    }
+    let mut k = 0;
+    while k < EDGE_SYMBOLS.len() {
+        t[EDGE_SYMBOLS[k] as usize] |= STAND_IN;
+        k += 1;
+    }
+    let mut k = 0;
+    while k < INNER_SYMBOLS.len() {
+        t[INNER_SYMBOLS[k] as usize] |= STAND_IN;
+        k += 1;
     }
     t
 };
@@ -324,10 +337,9 @@ fn may_have_leet(b: &[u8]) -> bool {
     let inside = |i: usize| i > 0 && alnum(i - 1) && alnum(i + 1);
     b.iter().enumerate().any(|(i, &c)| {
         class(c) & STAND_IN != 0
-            && ((b"@$#*".contains(&c) && ((i > 0 && alnum(i - 1)) || alnum(i + 1)))
-                || (b"!|".contains(&c) && inside(i))
-                || (c.is_ascii_digit() && (letter(i + 1) || (i > 0 && letter(i - 1))))
-                || (b"%^~=?<>".contains(&c) && inside(i)))
+            && ((EDGE_SYMBOLS.contains(&c) && ((i > 0 && alnum(i - 1)) || alnum(i + 1)))
+                || (INNER_SYMBOLS.contains(&c) && inside(i))
+                || (c.is_ascii_digit() && (letter(i + 1) || (i > 0 && letter(i - 1)))))
     })
 }
 

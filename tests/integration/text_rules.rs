@@ -320,8 +320,8 @@ fn screen_world(request: &Request) -> Report {
 /// How people really write names: a split "Mc", the apostrophe form of an
 /// Irish "Ó", German and Scandinavian letters as two (Müller as Mueller,
 /// Ødegaard as Oedegaard), camel-case hashtags, handles with underscores and
-/// dots, and a sentence that ends
-/// between two names that happen to be a pupil's.
+/// dots, and a sentence that ends between two names that happen to be a
+/// pupil's.
 const WORLD_NAMES: &[Row] = &[
     (Via::Official, "Ewan McDonald", &[(FULL, "Ewan McDonald")]),
     (Via::Official, "Ewan Mc Donald", &[(FULL, "Ewan Mc Donald")]),
